@@ -1,0 +1,3 @@
+import { vitestProjects } from "../../vitest.shared";
+
+export default vitestProjects();

@@ -1,0 +1,65 @@
+// One lint setup for the whole repository (formatting is Prettier's job; see .prettierrc.json).
+import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+/**
+ * One door to the database: only packages/db itself and the conductor may import it.
+ * Nova bans DB access from nova-compute the same way (nova/cmd/compute.py, HACKING N309).
+ * Exported so the rule's own test can lint fixtures with exactly this configuration.
+ */
+export const databaseDoor = {
+  files: ["**/*.{ts,tsx,mts,cts,js,mjs}"],
+  ignores: ["packages/db/**", "apps/workers/src/conductor/**"],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        paths: [
+          { name: "@nimbus/db", message: "Only the conductor talks to the database; send a message to it instead." },
+          { name: "@prisma/client", message: "Only packages/db and the conductor may use Prisma." },
+        ],
+        patterns: [
+          { group: ["@nimbus/db/*", "@prisma/*", "**/packages/db", "**/packages/db/**"], message: "Only the conductor talks to the database; send a message to it instead." },
+        ],
+      },
+    ],
+  },
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/.next/**",
+      "**/dist/**",
+      "**/.turbo/**",
+      "packages/db/src/generated/**",
+      "**/next-env.d.ts",
+      "var/**",
+      "e2e/test-results/**",
+      "e2e/playwright-report/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through the process's config module." },
+      ],
+    },
+  },
+  {
+    // The config modules are the only places that read the environment.
+    files: ["**/config.ts", "**/env.ts", "**/*.config.{ts,mjs}", "scripts/**", "e2e/**", "bench/**", "**/*.test.ts", "**/test/**"],
+    rules: { "no-restricted-properties": "off" },
+  },
+  databaseDoor,
+  prettier,
+);
