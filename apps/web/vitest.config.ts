@@ -1,3 +1,3 @@
-import { vitestProjects } from "../../vitest.shared";
+import { vitestProjects } from "../../vitest.shared.ts";
 
 export default vitestProjects();
