@@ -1,0 +1,37 @@
+// The web process's configuration: the only place in apps/web that reads the environment.
+import { z } from "zod";
+import { commonSettings, envBool, envInt, parseConfig } from "../../../packages/rpc/src/config";
+
+export const webSettings = {
+  ...commonSettings,
+  NIMBUS_WEB_LISTEN: z.string().min(1).default("0.0.0.0"),
+  NIMBUS_WEB_PORT: envInt(8080).pipe(z.number().min(0).max(65535)),
+  /** Next.js in development mode (on-demand compilation, HMR) instead of serving `next build` output. */
+  NIMBUS_WEB_DEV: envBool(false),
+  /**
+   * The origin (optionally with a path) clients reach this server at, e.g. https://cloud.example.com.
+   * Unset: links are built from the request's Host / X-Forwarded-* headers.
+   */
+  NIMBUS_PUBLIC_URL: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  /** How REST and tRPC requests are authenticated. `noauth2` is Nova's test mode: X-Auth-Token "user:project". */
+  NIMBUS_AUTH_STRATEGY: z.enum(["noauth2"]).default("noauth2"),
+  /** Largest JSON body accepted by the compute and identity APIs (image uploads do not go through this). */
+  NIMBUS_API_MAX_BODY_BYTES: envInt(1024 * 1024).pipe(z.number().int().positive()),
+  /** How long shutdown waits for in-flight requests before cutting connections. */
+  NIMBUS_WEB_SHUTDOWN_GRACE_MS: envInt(10_000).pipe(z.number().int().nonnegative()),
+};
+
+export type WebConfig = ReturnType<typeof parseWebConfig>;
+
+export function parseWebConfig(env: Record<string, string | undefined>) {
+  return parseConfig(webSettings, env);
+}
+
+/** The configuration of this process, from its environment. */
+export function loadWebConfig(): WebConfig {
+  return parseWebConfig(process.env);
+}

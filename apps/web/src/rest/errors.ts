@@ -1,0 +1,141 @@
+// One error type for every REST response that is not a success, and the mapping from the bus's typed
+// error codes to it. Each API renders it in its own project's shape (Nova, Keystone, Glance).
+import { STATUS_CODES } from "node:http";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type ErrorStatus = ContentfulStatusCode &
+  (400 | 401 | 403 | 404 | 405 | 406 | 409 | 413 | 415 | 429 | 500 | 501 | 503);
+
+export class HttpError extends Error {
+  override name = "HttpError";
+  constructor(
+    readonly status: ErrorStatus,
+    message: string,
+    /** Extra response headers, e.g. `Allow` on a 405. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  static badRequest = (message: string) => new HttpError(400, message);
+  static unauthorized = (message = "The request you have made requires authentication.") =>
+    new HttpError(401, message);
+  static forbidden = (message: string) => new HttpError(403, message);
+  static notFound = (message = "The resource could not be found.") => new HttpError(404, message);
+  static conflict = (message: string) => new HttpError(409, message);
+}
+
+/** The error codes the bus carries (packages/rpc/src/errors.ts is their home once it lands). */
+export const BUS_ERROR_CODES = [
+  "not_found",
+  "conflict",
+  "over_quota",
+  "no_valid_host",
+  "invalid",
+  "forbidden",
+  "unauthorized",
+  "timeout",
+  "unavailable",
+  "internal",
+] as const;
+export type BusErrorCode = (typeof BUS_ERROR_CODES)[number];
+
+export interface BusErrorLike {
+  code: BusErrorCode;
+  message: string;
+}
+
+export function isBusError(err: unknown): err is BusErrorLike {
+  if (typeof err !== "object" || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return typeof message === "string" && (BUS_ERROR_CODES as readonly unknown[]).includes(code);
+}
+
+/**
+ * Nova's answers for the same conditions: quota is 403 on create (not 413), NoValidHost on a
+ * synchronous move is 400. A timeout or an absent service is retryable, so 503 rather than 500.
+ * `internal` keeps its message out of the response: it is for the log, not the client.
+ */
+export function fromBusError(err: BusErrorLike): HttpError | null {
+  switch (err.code) {
+    case "not_found":
+      return new HttpError(404, err.message);
+    case "conflict":
+      return new HttpError(409, err.message);
+    case "over_quota":
+    case "forbidden":
+      return new HttpError(403, err.message);
+    case "no_valid_host":
+    case "invalid":
+      return new HttpError(400, err.message);
+    case "unauthorized":
+      return new HttpError(401, err.message);
+    case "timeout":
+      return new HttpError(503, "The service did not answer in time. Try again later.");
+    case "unavailable":
+      return new HttpError(503, "The service is unavailable. Try again later.");
+    case "internal":
+      return null;
+  }
+}
+
+export function unexpectedError(requestId: string): HttpError {
+  return new HttpError(
+    500,
+    `Unexpected API Error. Please report this with request id ${requestId} and attach the Nimbus API log if possible.`,
+  );
+}
+
+/** Any thrown value as the HttpError the client sees. */
+export function toHttpError(err: unknown, requestId: string): HttpError {
+  if (err instanceof HttpError) return err;
+  if (isBusError(err)) return fromBusError(err) ?? unexpectedError(requestId);
+  return unexpectedError(requestId);
+}
+
+/** Nova's fault names (nova/api/openstack/wsgi.py Fault); any other status is a computeFault, 406 included. */
+const NOVA_FAULT_NAMES: Partial<Record<number, string>> = {
+  400: "badRequest",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "itemNotFound",
+  405: "badMethod",
+  409: "conflictingRequest",
+  413: "overLimit",
+  415: "badMediaType",
+  429: "overLimit",
+  501: "notImplemented",
+  503: "serviceUnavailable",
+};
+
+export function novaFaultBody(err: HttpError) {
+  return {
+    [NOVA_FAULT_NAMES[err.status] ?? "computeFault"]: { code: err.status, message: err.message },
+  };
+}
+
+/** Keystone's error body. */
+export function keystoneErrorBody(err: HttpError) {
+  return {
+    error: { code: err.status, title: STATUS_CODES[err.status] ?? "Error", message: err.message },
+  };
+}
+
+/** Glance answers with webob's JSON error body. */
+export function glanceErrorBody(err: HttpError) {
+  const title = STATUS_CODES[err.status] ?? "Error";
+  return { code: `${err.status} ${title}`, title, message: err.message };
+}
+
+export type ErrorFormat = "nova" | "keystone" | "glance";
+
+export function errorBody(format: ErrorFormat, err: HttpError): Record<string, unknown> {
+  switch (format) {
+    case "nova":
+      return novaFaultBody(err);
+    case "keystone":
+      return keystoneErrorBody(err);
+    case "glance":
+      return glanceErrorBody(err);
+  }
+}
