@@ -1,7 +1,13 @@
 // The hand-written migrations must build exactly the database the Prisma schema describes.
 import type * as mariadb from "mariadb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareSchemas, loadDatamodel, readDatabaseSchema, schemaFromDatamodel, type Schema } from "./drift";
+import {
+  compareSchemas,
+  loadDatamodel,
+  readDatabaseSchema,
+  schemaFromDatamodel,
+  type Schema,
+} from "./drift";
 import { createTestDatabase, type TestDatabase } from "./testing";
 
 describe("drift between prisma/schema.prisma and the migrated database", () => {

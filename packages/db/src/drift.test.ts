@@ -3,12 +3,20 @@ import { defaultConstraintName, loadDatamodel, schemaFromDatamodel } from "./dri
 
 describe("defaultConstraintName", () => {
   it("follows Prisma's <table>_<columns>_<suffix> convention", () => {
-    expect(defaultConstraintName("instances", ["project_id", "deleted"], "idx")).toBe("instances_project_id_deleted_idx");
-    expect(defaultConstraintName("flavor_extra_specs", ["flavor_id", "key"], "key")).toBe("flavor_extra_specs_flavor_id_key_key");
+    expect(defaultConstraintName("instances", ["project_id", "deleted"], "idx")).toBe(
+      "instances_project_id_deleted_idx",
+    );
+    expect(defaultConstraintName("flavor_extra_specs", ["flavor_id", "key"], "key")).toBe(
+      "flavor_extra_specs_flavor_id_key_key",
+    );
   });
 
   it("cuts long names to MySQL's 64 characters, keeping the suffix", () => {
-    const name = defaultConstraintName("a_really_long_table_name", ["first_long_column", "second_long_column"], "fkey");
+    const name = defaultConstraintName(
+      "a_really_long_table_name",
+      ["first_long_column", "second_long_column"],
+      "fkey",
+    );
     expect(name).toHaveLength(64);
     expect(name).toBe("a_really_long_table_name_first_long_column_second_long_colu_fkey");
   });

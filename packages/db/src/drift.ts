@@ -76,7 +76,11 @@ const dmmfDatamodel = z.object({
       type: z.enum(["id", "unique", "normal", "fulltext"]),
       dbName: z.string().nullish(),
       fields: z.array(
-        z.object({ name: z.string(), sortOrder: z.enum(["asc", "desc"]).optional(), length: z.number().optional() }),
+        z.object({
+          name: z.string(),
+          sortOrder: z.enum(["asc", "desc"]).optional(),
+          length: z.number().optional(),
+        }),
       ),
     }),
   ),
@@ -85,14 +89,19 @@ type DmmfField = z.infer<typeof dmmfField>;
 
 export async function loadDatamodel(schemaPath: string = SCHEMA_PATH) {
   const result = getDMMF({ datamodel: await readFile(schemaPath, "utf8") });
-  if ("type" in result) throw new Error(`cannot read ${schemaPath}: ${result.reason}: ${result.error.message}`);
+  if ("type" in result)
+    throw new Error(`cannot read ${schemaPath}: ${result.reason}: ${result.error.message}`);
   return dmmfDatamodel.parse(result.datamodel);
 }
 
 const MYSQL_IDENTIFIER_MAX = 64;
 
 /** Prisma's default constraint names: `<table>_<columns>_<suffix>`, cut to fit in 64 bytes. */
-export function defaultConstraintName(table: string, columns: string[], suffix: "key" | "idx" | "fkey") {
+export function defaultConstraintName(
+  table: string,
+  columns: string[],
+  suffix: "key" | "idx" | "fkey",
+) {
   const base = `${table}_${columns.join("_")}`;
   const room = MYSQL_IDENTIFIER_MAX - suffix.length - 1;
   return `${base.length >= room ? base.slice(0, room) : base}_${suffix}`;
@@ -120,17 +129,25 @@ function expectedType(field: DmmfField): string {
     return `${base}${params}${unsigned ? " unsigned" : ""}`;
   }
   const type = SCALAR_TYPES[field.type];
-  if (!type) throw new Error(`the drift test does not know Prisma type ${field.type} (field ${field.name})`);
+  if (!type)
+    throw new Error(`the drift test does not know Prisma type ${field.type} (field ${field.name})`);
   return type;
 }
 
-function expectedDefault(field: DmmfField, type: string): { default: string | null; autoIncrement: boolean } {
+function expectedDefault(
+  field: DmmfField,
+  type: string,
+): { default: string | null; autoIncrement: boolean } {
   const d = field.default;
   if (d === undefined || d === null) return { default: null, autoIncrement: false };
   if (typeof d === "object" && "name" in d) {
     const fn = d as { name: string; args: unknown[] };
     if (fn.name === "autoincrement") return { default: null, autoIncrement: true };
-    if (fn.name === "now") return { default: `current_timestamp(${/\((\d)\)/.exec(type)?.[1] ?? "3"})`, autoIncrement: false };
+    if (fn.name === "now")
+      return {
+        default: `current_timestamp(${/\((\d)\)/.exec(type)?.[1] ?? "3"})`,
+        autoIncrement: false,
+      };
     if (fn.name === "dbgenerated" && typeof fn.args[0] === "string") {
       return { default: fn.args[0].toLowerCase(), autoIncrement: false };
     }
@@ -140,7 +157,9 @@ function expectedDefault(field: DmmfField, type: string): { default: string | nu
   if (typeof d === "boolean") return { default: d ? "1" : "0", autoIncrement: false };
   if (typeof d === "number") return { default: String(d), autoIncrement: false };
   if (typeof d === "string") return { default: d, autoIncrement: false };
-  throw new Error(`the drift test does not understand the default of ${field.name}: ${JSON.stringify(d)}`);
+  throw new Error(
+    `the drift test does not understand the default of ${field.name}: ${JSON.stringify(d)}`,
+  );
 }
 
 const REFERENTIAL_ACTIONS: Record<string, string> = {
@@ -169,7 +188,11 @@ export function schemaFromDatamodel(dm: z.infer<typeof dmmfDatamodel>): Schema {
     for (const field of model.fields) {
       if (field.kind === "scalar") {
         const type = expectedType(field);
-        columns.set(field.dbName ?? field.name, { type, nullable: !field.isRequired, ...expectedDefault(field, type) });
+        columns.set(field.dbName ?? field.name, {
+          type,
+          nullable: !field.isRequired,
+          ...expectedDefault(field, type),
+        });
       } else if (field.kind === "object" && field.relationFromFields?.length) {
         const from = field.relationFromFields.map((f) => columnOf(model.name, f));
         const allRequired = field.relationFromFields.every(
@@ -186,7 +209,9 @@ export function schemaFromDatamodel(dm: z.infer<typeof dmmfDatamodel>): Schema {
           onUpdate: REFERENTIAL_ACTIONS[onUpdate] ?? onUpdate,
         });
       } else if (field.kind !== "object") {
-        throw new Error(`the drift test does not handle ${field.kind} field ${model.name}.${field.name}`);
+        throw new Error(
+          `the drift test does not handle ${field.kind} field ${model.name}.${field.name}`,
+        );
       }
     }
 
@@ -202,7 +227,8 @@ export function schemaFromDatamodel(dm: z.infer<typeof dmmfDatamodel>): Schema {
         continue;
       }
       const plain = idx.fields.map((f) => columnOf(model.name, f.name));
-      const name = idx.dbName ?? defaultConstraintName(table, plain, idx.type === "unique" ? "key" : "idx");
+      const name =
+        idx.dbName ?? defaultConstraintName(table, plain, idx.type === "unique" ? "key" : "idx");
       indexes.set(name, { unique: idx.type === "unique", columns: cols });
     }
     schema.set(table, {
@@ -242,7 +268,10 @@ function normalizeDefault(raw: string | null, type: string, isMariaDb: boolean):
 }
 
 /** The schema of `database` as the server reports it. */
-export async function readDatabaseSchema(conn: mariadb.Connection, database: string): Promise<Schema> {
+export async function readDatabaseSchema(
+  conn: mariadb.Connection,
+  database: string,
+): Promise<Schema> {
   const [version] = await conn.query<{ v: string }[]>("SELECT VERSION() AS v");
   const isMariaDb = /mariadb/i.test(version?.v ?? "");
 
@@ -265,7 +294,14 @@ export async function readDatabaseSchema(conn: mariadb.Connection, database: str
   const tableOf = (name: string) => schema.get(name);
 
   const columns = await conn.query<
-    { table: string; name: string; type: string; nullable: string; def: string | null; extra: string }[]
+    {
+      table: string;
+      name: string;
+      type: string;
+      nullable: string;
+      def: string | null;
+      extra: string;
+    }[]
   >(
     `SELECT TABLE_NAME AS \`table\`, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable,
             COLUMN_DEFAULT AS def, EXTRA AS extra
@@ -283,7 +319,14 @@ export async function readDatabaseSchema(conn: mariadb.Connection, database: str
   }
 
   const stats = await conn.query<
-    { table: string; name: string; nonUnique: number | bigint; column: string; subPart: number | null; collation: string | null }[]
+    {
+      table: string;
+      name: string;
+      nonUnique: number | bigint;
+      column: string;
+      subPart: number | null;
+      collation: string | null;
+    }[]
   >(
     `SELECT TABLE_NAME AS \`table\`, INDEX_NAME AS name, NON_UNIQUE AS nonUnique, COLUMN_NAME AS \`column\`,
             SUB_PART AS subPart, COLLATION AS collation
@@ -304,7 +347,15 @@ export async function readDatabaseSchema(conn: mariadb.Connection, database: str
   }
 
   const fks = await conn.query<
-    { table: string; name: string; column: string; refTable: string; refColumn: string; onDelete: string; onUpdate: string }[]
+    {
+      table: string;
+      name: string;
+      column: string;
+      refTable: string;
+      refColumn: string;
+      onDelete: string;
+      onUpdate: string;
+    }[]
   >(
     `SELECT k.TABLE_NAME AS \`table\`, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS \`column\`,
             k.REFERENCED_TABLE_NAME AS refTable, k.REFERENCED_COLUMN_NAME AS refColumn,
@@ -384,7 +435,9 @@ export function compareSchemas(expected: Schema, actual: Schema): string[] {
     for (const [col, e] of exp.columns) {
       const a = act.columns.get(col);
       if (!a) {
-        problems.push(`${name}.${col}: column missing from the database (expected ${describeColumn(e)})`);
+        problems.push(
+          `${name}.${col}: column missing from the database (expected ${describeColumn(e)})`,
+        );
         continue;
       }
       let actualType = a.type;
@@ -394,22 +447,34 @@ export function compareSchemas(expected: Schema, actual: Schema): string[] {
       }
       const normalized = { ...a, type: actualType };
       if (describeColumn(normalized) !== describeColumn(e)) {
-        problems.push(`${name}.${col}: is ${describeColumn(normalized)}, expected ${describeColumn(e)}`);
+        problems.push(
+          `${name}.${col}: is ${describeColumn(normalized)}, expected ${describeColumn(e)}`,
+        );
       }
     }
     for (const col of act.columns.keys()) {
-      if (!exp.columns.has(col)) problems.push(`${name}.${col}: column in the database but not in the schema`);
+      if (!exp.columns.has(col))
+        problems.push(`${name}.${col}: column in the database but not in the schema`);
     }
 
     if (act.primaryKey.join(",") !== exp.primaryKey.join(",")) {
-      problems.push(`table ${name}: primary key is (${act.primaryKey.join(", ")}), expected (${exp.primaryKey.join(", ")})`);
+      problems.push(
+        `table ${name}: primary key is (${act.primaryKey.join(", ")}), expected (${exp.primaryKey.join(", ")})`,
+      );
     }
 
     compareNamed(problems, `table ${name}: index`, exp.indexes, act.indexes, describeIndex);
-    compareNamed(problems, `table ${name}: foreign key`, exp.foreignKeys, act.foreignKeys, describeFk);
+    compareNamed(
+      problems,
+      `table ${name}: foreign key`,
+      exp.foreignKeys,
+      act.foreignKeys,
+      describeFk,
+    );
 
     for (const [check, clause] of act.checks) {
-      if (!jsonChecks.has(check)) problems.push(`table ${name}: CHECK constraint ${check} (${clause}) is not in the schema`);
+      if (!jsonChecks.has(check))
+        problems.push(`table ${name}: CHECK constraint ${check} (${clause}) is not in the schema`);
     }
   }
   return problems;
@@ -425,9 +490,11 @@ function compareNamed<T>(
   for (const [name, e] of expected) {
     const a = actual.get(name);
     if (!a) problems.push(`${what} ${name} ${describe(e)} is missing from the database`);
-    else if (describe(a) !== describe(e)) problems.push(`${what} ${name} is ${describe(a)}, expected ${describe(e)}`);
+    else if (describe(a) !== describe(e))
+      problems.push(`${what} ${name} is ${describe(a)}, expected ${describe(e)}`);
   }
   for (const [name, a] of actual) {
-    if (!expected.has(name)) problems.push(`${what} ${name} ${describe(a)} is in the database but not in the schema`);
+    if (!expected.has(name))
+      problems.push(`${what} ${name} ${describe(a)} is in the database but not in the schema`);
   }
 }

@@ -31,7 +31,15 @@ async function history(db: TestDatabase) {
   const conn = await db.connect();
   try {
     return await conn.query<
-      { id: string; checksum: string; migration_name: string; logs: string | null; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }[]
+      {
+        id: string;
+        checksum: string;
+        migration_name: string;
+        logs: string | null;
+        finished_at: Date | null;
+        rolled_back_at: Date | null;
+        applied_steps_count: number;
+      }[]
     >(`SELECT * FROM \`${db.name}\`._prisma_migrations ORDER BY started_at`);
   } finally {
     await conn.end();
@@ -40,7 +48,10 @@ async function history(db: TestDatabase) {
 
 function capturingLogger() {
   const lines: { msg: string }[] = [];
-  const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const logger = pino(
+    { level: "info" },
+    { write: (line: string) => void lines.push(JSON.parse(line)) },
+  );
   return { logger, messages: () => lines.map((l) => l.msg) };
 }
 
@@ -55,10 +66,15 @@ describe("migrate", () => {
     const rows = await history(db);
     expect(rows.map((r) => r.migration_name)).toEqual(files.map((f) => f.name));
     for (const [i, row] of rows.entries()) {
-      const script = await readFile(join(MIGRATIONS_DIR, row.migration_name, "migration.sql"), "utf8");
+      const script = await readFile(
+        join(MIGRATIONS_DIR, row.migration_name, "migration.sql"),
+        "utf8",
+      );
       expect(row.checksum).toBe(sha256Hex(script));
       expect(row.checksum).toBe(files[i]!.checksum);
-      expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(row.id).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
       expect(row.finished_at).toBeInstanceOf(Date);
       expect(row.rolled_back_at).toBeNull();
       expect(row.logs).toBeNull();
@@ -84,12 +100,19 @@ describe("migrate", () => {
     const dir = await copyOfMigrations();
     await migrate(db.url, { migrationsDir: dir });
     const [first] = await readMigrations(dir);
-    await writeFile(join(dir, first!.name, "migration.sql"), `${first!.script}\n-- an afterthought\n`);
+    await writeFile(
+      join(dir, first!.name, "migration.sql"),
+      `${first!.script}\n-- an afterthought\n`,
+    );
 
     const run = migrate(db.url, { migrationsDir: dir });
 
     await expect(run).rejects.toThrow(MigrationError);
-    await expect(run).rejects.toThrow(new RegExp(`modified afterwards[\\s\\S]*${first!.name}: applied with checksum ${first!.checksum}`));
+    await expect(run).rejects.toThrow(
+      new RegExp(
+        `modified afterwards[\\s\\S]*${first!.name}: applied with checksum ${first!.checksum}`,
+      ),
+    );
   });
 
   it("accepts a migration whose line endings git turned into CRLF", async () => {
@@ -97,7 +120,10 @@ describe("migrate", () => {
     const dir = await copyOfMigrations();
     await migrate(db.url, { migrationsDir: dir });
     const [first] = await readMigrations(dir);
-    await writeFile(join(dir, first!.name, "migration.sql"), first!.script.replaceAll("\n", "\r\n"));
+    await writeFile(
+      join(dir, first!.name, "migration.sql"),
+      first!.script.replaceAll("\n", "\r\n"),
+    );
 
     await expect(migrate(db.url, { migrationsDir: dir })).resolves.toEqual({ applied: [] });
   });
@@ -107,9 +133,14 @@ describe("migrate", () => {
     const dir = await copyOfMigrations();
     const broken = "29991231235959_broken";
     await mkdir(join(dir, broken));
-    await writeFile(join(dir, broken, "migration.sql"), "ALTER TABLE `no_such_table` ADD COLUMN `x` INTEGER NULL;\n");
+    await writeFile(
+      join(dir, broken, "migration.sql"),
+      "ALTER TABLE `no_such_table` ADD COLUMN `x` INTEGER NULL;\n",
+    );
 
-    await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(`migration ${broken} failed`);
+    await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(
+      `migration ${broken} failed`,
+    );
     const row = (await history(db)).find((r) => r.migration_name === broken);
     expect(row?.finished_at).toBeNull();
     expect(row?.logs).toMatch(/no_such_table/);

@@ -78,7 +78,9 @@ export function parseDatabaseUrl(url: string) {
   const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
   // The name is interpolated into DDL, so accept only plain identifiers.
   if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
-    throw new MigrationError(`the database name in the URL must match [A-Za-z0-9_]{1,64}, got "${database}"`);
+    throw new MigrationError(
+      `the database name in the URL must match [A-Za-z0-9_]{1,64}, got "${database}"`,
+    );
   }
   return {
     host: u.hostname,
@@ -129,12 +131,22 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
   // One connection for everything: the advisory lock belongs to the session. Migration scripts
   // hold several statements, which Prisma also sends as one batch.
   // Timestamps are UTC, as Prisma writes them.
-  const conn = await mariadb.createConnection({ ...server, database, multipleStatements: true, timezone: "Z" });
+  const conn = await mariadb.createConnection({
+    ...server,
+    database,
+    multipleStatements: true,
+    timezone: "Z",
+  });
   try {
     const timeout = options.lockTimeoutSeconds ?? 60;
-    const [lock] = await conn.query<{ got: number | null }[]>("SELECT GET_LOCK(?, ?) AS got", [LOCK_NAME, timeout]);
+    const [lock] = await conn.query<{ got: number | null }[]>("SELECT GET_LOCK(?, ?) AS got", [
+      LOCK_NAME,
+      timeout,
+    ]);
     if (Number(lock?.got) !== 1) {
-      throw new MigrationError(`another migration run held the lock "${LOCK_NAME}" for more than ${timeout}s`);
+      throw new MigrationError(
+        `another migration run held the lock "${LOCK_NAME}" for more than ${timeout}s`,
+      );
     }
 
     await ensureMigrationsTable(conn, database);
@@ -143,7 +155,9 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
     );
     checkHistory(rows, migrations, log);
 
-    const done = new Set(rows.filter((r) => r.rolled_back_at === null).map((r) => r.migration_name));
+    const done = new Set(
+      rows.filter((r) => r.rolled_back_at === null).map((r) => r.migration_name),
+    );
     const pending = migrations.filter((m) => !done.has(m.name));
     if (pending.length === 0) {
       log.info({ database, migrations: migrations.length }, "database is up to date");
@@ -153,7 +167,10 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
     for (const m of pending) {
       await applyOne(conn, m, log);
     }
-    log.info({ database, applied: pending.map((m) => m.name) }, `applied ${pending.length} migration(s)`);
+    log.info(
+      { database, applied: pending.map((m) => m.name) },
+      `applied ${pending.length} migration(s)`,
+    );
     return { applied: pending.map((m) => m.name) };
   } finally {
     // Ending the session releases the lock too; releasing first keeps the intent visible.
@@ -181,7 +198,10 @@ function checkHistory(rows: MigrationRow[], files: MigrationFile[], log: Logger)
   const failed = rows.filter((r) => r.finished_at === null && r.rolled_back_at === null);
   if (failed.length > 0) {
     const details = failed
-      .map((r) => `  ${r.migration_name} (started ${r.started_at.toISOString()}): ${r.logs?.trim() || "no logs"}`)
+      .map(
+        (r) =>
+          `  ${r.migration_name} (started ${r.started_at.toISOString()}): ${r.logs?.trim() || "no logs"}`,
+      )
       .join("\n");
     throw new MigrationError(
       `found failed migrations in the database; fix the database by hand, then mark them rolled back (set rolled_back_at) or applied:\n${details}`,
@@ -194,9 +214,14 @@ function checkHistory(rows: MigrationRow[], files: MigrationFile[], log: Logger)
     if (row.rolled_back_at !== null) continue;
     const file = byName.get(row.migration_name);
     if (!file) {
-      log.warn({ migration: row.migration_name }, "a migration applied to the database is missing from the migrations directory");
+      log.warn(
+        { migration: row.migration_name },
+        "a migration applied to the database is missing from the migrations directory",
+      );
     } else if (!checksumMatches(file.script, row.checksum)) {
-      changed.push(`  ${row.migration_name}: applied with checksum ${row.checksum}, the file now has ${file.checksum}`);
+      changed.push(
+        `  ${row.migration_name}: applied with checksum ${row.checksum}, the file now has ${file.checksum}`,
+      );
     }
   }
   if (changed.length > 0) {
@@ -221,8 +246,13 @@ async function applyOne(conn: mariadb.Connection, m: MigrationFile, log: Logger)
     await conn.query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?", [logs, id]);
     throw new MigrationError(`migration ${m.name} failed: ${logs}`);
   }
-  await conn.query("UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = ?", [id]);
-  await conn.query("UPDATE _prisma_migrations SET finished_at = UTC_TIMESTAMP(3) WHERE id = ?", [id]);
+  await conn.query(
+    "UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = ?",
+    [id],
+  );
+  await conn.query("UPDATE _prisma_migrations SET finished_at = UTC_TIMESTAMP(3) WHERE id = ?", [
+    id,
+  ]);
 }
 
 async function main() {

@@ -14,7 +14,9 @@ export interface TestDatabase {
 }
 
 /** A fresh database, migrated unless `{ migrate: false }` (then it does not exist yet). */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const base = new URL(loadDatabaseConfig().NIMBUS_DATABASE_URL);
   const name = `nimbus_test_${randomBytes(6).toString("hex")}`;
   base.pathname = `/${name}`;
