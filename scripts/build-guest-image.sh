@@ -3,7 +3,7 @@
 # Debian packages alone, so a machine without internet can still boot real guests.
 # Usage: build-guest-image.sh [OUTPUT.qcow2]   (default /var/cache/nimbus/tiny-linux.qcow2)
 # A stamp beside the image (hash of this script + exact package versions + the image's sha256)
-# makes a re-run instant and rebuilds when the recipe, a package or the file changes.
+# makes a re-run instant and rebuilds when the script, a package version or the file changes.
 set -euo pipefail
 LOG_TAG=guest-image
 # shellcheck source=lib/common.sh
@@ -39,15 +39,38 @@ resolve_packages() {
     function newer(a, b) { return system("dpkg --compare-versions \"" a "\" gt \"" b "\"") == 0 }'
 }
 
+image_matches_stamp() { [[ -f $OUT ]] && grep -qx "sha256=$(sha256sum <"$OUT" | cut -d' ' -f1)" "$STAMP"; }
+script_hash=$(sha256sum <"${BASH_SOURCE[0]}" | cut -c1-16)
+# Package versions change only with the apt lists: while this script and the lists are those of the
+# last build, skip asking apt-cache (which takes seconds on a busy machine).
+lists_hash=$(ls -l --time-style=+%s /var/lib/apt/lists/ 2>/dev/null | sha256sum | cut -c1-16)
+if [[ -f $STAMP ]] && grep -qx "script=$script_hash" "$STAMP" && grep -qx "lists=$lists_hash" "$STAMP" &&
+  image_matches_stamp; then
+  say "$OUT: already built ($(sed -n 's/^recipe=/recipe /p' "$STAMP"), $(du -h "$OUT" | cut -f1))"
+  exit 0
+fi
+
 if ! packages=$(resolve_packages); then
   say "package lists lack the kernel or helpers: apt-get update"
   apt-get update -qq
   packages=$(resolve_packages) || die "no linux-image-6.1.0-*-cloud-amd64 or helper package in the apt archive"
+  lists_hash=$(ls -l --time-style=+%s /var/lib/apt/lists/ | sha256sum | cut -c1-16)
 fi
-recipe_hash=$( { sha256sum <"${BASH_SOURCE[0]}"; echo "$packages"; } | sha256sum | cut -c1-16)
+recipe_hash=$( { echo "$script_hash"; echo "$packages"; } | sha256sum | cut -c1-16)
+write_stamp() {
+  {
+    echo "recipe=$recipe_hash"
+    echo "script=$script_hash"
+    echo "lists=$lists_hash"
+    echo "sha256=$(sha256sum <"$OUT" | cut -d' ' -f1)"
+    echo "version=$IMAGE_VERSION"
+    echo "kernel=$(echo "$packages" | sed -n 's/^linux-image-\([^=]*\)=.*/\1/p')"
+    echo "$packages" | sed 's/^/package=/'
+  } >"$STAMP.tmp" && mv -f "$STAMP.tmp" "$STAMP"
+}
 
-if [[ -f $OUT && -f $STAMP ]] && grep -qx "recipe=$recipe_hash" "$STAMP" &&
-  grep -qx "sha256=$(sha256sum <"$OUT" | cut -d' ' -f1)" "$STAMP"; then
+if [[ -f $STAMP ]] && grep -qx "recipe=$recipe_hash" "$STAMP" && image_matches_stamp; then
+  write_stamp # same recipe and packages; the apt lists were refreshed
   say "$OUT: already built (recipe $recipe_hash, $(du -h "$OUT" | cut -f1))"
   exit 0
 fi
@@ -88,7 +111,11 @@ cat >initramfs/bin/console-shell <<'EOF'
 sh -i 2>&1 | tee /dev/ttyS0
 EOF
 chmod 755 initramfs/init initramfs/bin/console-shell
-(cd initramfs && find . | cpio -o -H newc --quiet | gzip -9) >initrd.gz
+# Fixed timestamps and ids throughout, so the same packages always give the same bytes.
+SOURCE_DATE_EPOCH=$(stat -c %Y "$kernel")
+export SOURCE_DATE_EPOCH
+find initramfs -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+(cd initramfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible | gzip -9 -n) >initrd.gz
 
 cat >syslinux.cfg <<'EOF'
 DEFAULT linux
@@ -103,19 +130,14 @@ cp "$kernel" vmlinuz
 # A partitionless FAT32 disk: SeaBIOS runs its boot sector, which syslinux wrote (through mtools,
 # so nothing is mounted).
 truncate -s 40M disk.raw
-mkfs.fat -F 32 disk.raw >/dev/null
+mkfs.fat -F 32 --invariant disk.raw >/dev/null
 syslinux --install disk.raw
-mcopy -i disk.raw vmlinuz initrd.gz syslinux.cfg ::
+touch -d "@$SOURCE_DATE_EPOCH" vmlinuz initrd.gz syslinux.cfg
+mcopy -m -i disk.raw vmlinuz initrd.gz syslinux.cfg ::
 qemu-img convert -O qcow2 disk.raw disk.qcow2
 
 mkdir -p "$(dirname "$OUT")"
 chmod 644 disk.qcow2
 mv -f disk.qcow2 "$OUT.tmp" && mv -f "$OUT.tmp" "$OUT"
-{
-  echo "recipe=$recipe_hash"
-  echo "sha256=$(sha256sum <"$OUT" | cut -d' ' -f1)"
-  echo "version=$IMAGE_VERSION"
-  echo "kernel=$(basename "$kernel" | sed 's/^vmlinuz-//')"
-  echo "$packages" | sed 's/^/package=/'
-} >"$STAMP.tmp" && mv -f "$STAMP.tmp" "$STAMP"
+write_stamp
 say "built $OUT: $(stat -c %s "$OUT") bytes ($(du -h "$OUT" | cut -f1)), kernel $(basename "$kernel")"
