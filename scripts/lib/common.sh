@@ -24,3 +24,35 @@ wait_for() {
 }
 
 require_root() { [[ $EUID -eq 0 ]] || die "run this as root"; }
+
+# Reads the env file into SETTINGS (KEY -> value). Lines are KEY=value with no quoting, so a value
+# may hold any character; the file is parsed rather than sourced.
+declare -gA SETTINGS=()
+load_settings() {
+  local line
+  [[ -r $NIMBUS_ENV_FILE ]] || die "$NIMBUS_ENV_FILE is missing: run scripts/setup-host.sh"
+  while IFS= read -r line; do
+    [[ $line =~ ^(NIMBUS_[A-Z0-9_]+)=(.*)$ ]] && SETTINGS[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+  done <"$NIMBUS_ENV_FILE"
+}
+
+# settings_env GLOB... — prints KEY=value for each loaded setting matching a glob, for `env`.
+settings_env() {
+  local key glob
+  for key in "${!SETTINGS[@]}"; do
+    for glob in "$@"; do
+      # shellcheck disable=SC2053 # the right side is a glob on purpose
+      if [[ $key == $glob ]]; then printf '%s=%s\n' "$key" "${SETTINGS[$key]}" && break; fi
+    done
+  done
+}
+
+# The pid in NAME's pid file if that process is still the one up started: pids get reused, so
+# the process must also carry NIMBUS_PROCESS=NAME in its environment (up sets it).
+running_pid() {
+  local pidfile=$NIMBUS_RUN/$1.pid pid
+  [[ -f $pidfile ]] || return 1
+  pid=$(<"$pidfile")
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "NIMBUS_PROCESS=$1" && echo "$pid"
+}

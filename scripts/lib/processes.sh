@@ -1,0 +1,28 @@
+# The one list of Nimbus processes: ./scripts/up starts them in this order, ./scripts/down stops
+# them in reverse. Add a process by adding a line. Source it, then call nimbus_processes with a
+# function named nimbus_process defined; it is called once per line with:
+#   NAME   ENTRY (TypeScript, run with tsx from the repo root; skipped while the file does not exist)
+#   HEALTH (a command that succeeds once the process is ready: alive_for SECONDS, http_ok URL,
+#          or anything else; see lib/supervise.sh)
+#   SETTINGS (globs over /etc/nimbus/nimbus.env: the only settings the process receives, on top of
+#            NIMBUS_COMMON_SETTINGS)
+# shellcheck shell=bash disable=SC2016
+
+NIMBUS_COMMON_SETTINGS="NIMBUS_AMQP_URL NIMBUS_LOG_LEVEL NIMBUS_HOST"
+
+# The conductor is the one door to the database (docs/architecture.md): no other process may get
+# its URL, whatever its SETTINGS say.
+NIMBUS_DATABASE_PROCESSES="conductor"
+
+nimbus_processes() {
+  nimbus_process conductor apps/workers/src/conductor/main.ts 'alive_for 2' \
+    "NIMBUS_DATABASE_URL NIMBUS_CONDUCTOR_*"
+  nimbus_process scheduler apps/workers/src/scheduler/main.ts 'alive_for 2' \
+    "NIMBUS_SCHEDULER_*"
+  nimbus_process compute apps/workers/src/compute/main.ts 'alive_for 2' \
+    "NIMBUS_COMPUTE_* NIMBUS_LIBVIRT_* NIMBUS_IMAGES_DIR"
+  nimbus_process consoleauth apps/workers/src/consoleauth/main.ts 'alive_for 2' \
+    "NIMBUS_CONSOLEAUTH_*"
+  nimbus_process web apps/web/server.ts 'http_ok "http://127.0.0.1:${NIMBUS_WEB_PORT:-8080}/healthz"' \
+    "NIMBUS_WEB_* NIMBUS_PUBLIC_URL NIMBUS_AUTH_STRATEGY NIMBUS_API_*"
+}
