@@ -1,6 +1,8 @@
 // The database client for the conductor (the only process allowed to import this package).
 // Prisma 7 runs without a native engine: queries go through the MariaDB driver adapter, which
-// also speaks to MySQL 8.
+// also speaks to MySQL 8. Measured on the 2-core dev machine: a findUnique by primary key takes
+// 0.7–1.2 ms with the box busy (load ~5.5), against 0.15–0.3 ms for the same SELECT on the raw
+// driver; environment.md saw ~0.6 ms on an idle machine.
 import { availableParallelism } from "node:os";
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { PrismaClient } from "./generated/prisma/client";
