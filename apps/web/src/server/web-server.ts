@@ -1,0 +1,195 @@
+// One Node HTTP server for everything the web process serves:
+//   /compute /identity /image -> the REST app (Hono)      /api/trpc -> tRPC
+//   /socket.io                -> socket.io (live updates)  /healthz  -> liveness
+//   websocket upgrades        -> socket.io, Next.js HMR (dev), else the console proxy seam
+//   everything else           -> Next.js (or 404 without it, for tests of the APIs alone)
+import { once } from "node:events";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { getRequestListener } from "@hono/node-server";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { Server as SocketIOServer } from "socket.io";
+import { refuseUpgrade, type UpgradeHandler } from "../console/upgrade";
+import type { WebConfig } from "../env";
+import { createLive } from "../live/live";
+import type { Logger } from "../logger";
+import { createRestApp, type RestRoutes } from "../rest/app";
+import { authStrategyFor, type AuthStrategy } from "../rest/auth";
+import { restRoutes } from "../rest/routes";
+import { appRouter } from "../trpc/root";
+import { requestIdOf } from "./request-id";
+
+export interface WebServerOptions {
+  config: WebConfig;
+  log: Logger;
+  /** Serve the dashboard; needs `next build` output unless NIMBUS_WEB_DEV. */
+  withNext: boolean;
+  /** Defaults to the strategy NIMBUS_AUTH_STRATEGY names. */
+  auth?: AuthStrategy;
+  /** Defaults to every resource in src/rest/routes.ts. */
+  routes?: RestRoutes;
+  /** Where non-socket.io, non-Next upgrades go; defaults to refusing them (console proxy seam). */
+  onUpgrade?: UpgradeHandler;
+}
+
+export interface WebServer {
+  server: HttpServer;
+  io: SocketIOServer;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stop accepting, let in-flight requests finish (up to the grace period), close every socket. */
+  close(): Promise<void>;
+}
+
+/** apps/web, where next.config.ts and app/ live. */
+const WEB_DIR = fileURLToPath(new URL("../..", import.meta.url));
+
+const REST_PREFIX = /^\/(compute|identity|image)(\/|$)/;
+
+function pathOf(url: string | undefined): string {
+  const path = url ?? "/";
+  const q = path.indexOf("?");
+  return q === -1 ? path : path.slice(0, q);
+}
+
+export async function createWebServer(options: WebServerOptions): Promise<WebServer> {
+  const { config, log } = options;
+  const auth = options.auth ?? authStrategyFor(config);
+  const onUpgrade = options.onUpgrade ?? refuseUpgrade;
+
+  const rest = createRestApp(
+    {
+      log,
+      auth,
+      maxBodyBytes: config.NIMBUS_API_MAX_BODY_BYTES,
+      publicUrl: config.NIMBUS_PUBLIC_URL,
+    },
+    options.routes ?? restRoutes,
+  );
+  // Keep the global Request/Response untouched: Next.js shares this process.
+  const restListener = getRequestListener(rest.fetch, { overrideGlobalObjects: false });
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    createContext: async ({ req }) => {
+      const requestId = requestIdOf(req);
+      // The sign-in work decides where the dashboard keeps its token; the header works for now.
+      const token = req.headers["x-auth-token"];
+      const session = typeof token === "string" && token ? await auth.authenticate(token) : null;
+      return { requestId, log: log.child({ requestId }), session };
+    },
+    onError: ({ error, path, ctx }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        log.error({ err: error, path, requestId: ctx?.requestId }, "tRPC procedure failed");
+      }
+    },
+  });
+
+  let nextApp: Awaited<ReturnType<typeof loadNext>> | undefined;
+  if (options.withNext) nextApp = await loadNext(config);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = pathOf(req.url);
+    const requestId = requestIdOf(req);
+    const started = process.hrtime.bigint();
+    res.once("close", () => {
+      log.info(
+        {
+          requestId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        "request",
+      );
+    });
+
+    try {
+      if (REST_PREFIX.test(path)) return await restListener(req, res);
+      if (path === "/api/trpc" || path.startsWith("/api/trpc/")) return trpc(req, res);
+      if (path === "/healthz") {
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ status: "ok" }));
+        return;
+      }
+      if (nextApp) return await nextApp.handle(req, res);
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
+    } catch (err) {
+      log.error({ err, requestId }, "unhandled error serving request");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal Server Error");
+    }
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+
+  // socket.io wraps the request listener above and takes /socket.io/ (polling and websocket).
+  const io = new SocketIOServer(server, {
+    path: "/socket.io",
+    serveClient: false,
+    destroyUpgrade: false,
+  });
+  const live = createLive(io, { log });
+
+  const upgraded = new Set<Duplex>();
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = pathOf(req.url);
+    if (path.startsWith("/socket.io/")) return;
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
+    if (nextApp?.upgrade && path.startsWith("/_next/")) {
+      nextApp.upgrade(req, socket, head).catch((err: unknown) => {
+        log.error({ err }, "Next.js upgrade failed");
+        socket.destroy();
+      });
+      return;
+    }
+    onUpgrade(req, socket, head);
+  });
+
+  return {
+    server,
+    io,
+    async listen(port, host) {
+      server.listen(port, host);
+      await once(server, "listening");
+      return server.address() as AddressInfo;
+    },
+    async close() {
+      const closed = once(server, "close");
+      server.close(); // stop accepting; idle keep-alive connections are closed now
+      await live.close();
+      await io.close(); // socket.io clients (polling and websocket)
+      for (const socket of upgraded) socket.destroy();
+      const force = setTimeout(
+        () => server.closeAllConnections(),
+        config.NIMBUS_WEB_SHUTDOWN_GRACE_MS,
+      );
+      await closed;
+      clearTimeout(force);
+      await nextApp?.close();
+    },
+  };
+}
+
+async function loadNext(config: WebConfig) {
+  const { default: next } = await import("next");
+  const app = next({ dev: config.NIMBUS_WEB_DEV, dir: WEB_DIR });
+  await app.prepare();
+  return {
+    handle: app.getRequestHandler(),
+    // Only the dev server has something to upgrade (HMR); production Next would refuse.
+    upgrade: config.NIMBUS_WEB_DEV ? app.getUpgradeHandler() : undefined,
+    close: () => app.close(),
+  };
+}
