@@ -21,8 +21,19 @@ export const databaseDoor = {
           { name: "@prisma/client", message: "Only packages/db and the conductor may use Prisma." },
         ],
         patterns: [
-          { group: ["@nimbus/db/*", "@prisma/*", "**/packages/db", "**/packages/db/**"], message: "Only the conductor talks to the database; send a message to it instead." },
+          {
+            group: ["@nimbus/db/*", "@prisma/*", "**/packages/db", "**/packages/db/**", "**/db/src", "**/db/src/**"],
+            message: "Only the conductor talks to the database; send a message to it instead.",
+          },
         ],
+      },
+    ],
+    // import() is not an import declaration, so no-restricted-imports does not see it.
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: String.raw`ImportExpression[source.value=/^@nimbus\/db(\/|$)|^@prisma\/|(^|\/)packages\/db(\/|$)|(^|\/)db\/src(\/|$)/]`,
+        message: "Only the conductor talks to the database; send a message to it instead.",
       },
     ],
   },
