@@ -1,0 +1,78 @@
+// The web server with Next.js in production mode: the dashboard and the APIs on one port.
+// Serving needs `next build` output; the test builds once when there is none (about 20 s).
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseWebConfig } from "../env";
+import { createWebServer, type WebServer } from "./web-server";
+
+const WEB_DIR = fileURLToPath(new URL("../..", import.meta.url));
+
+let web: WebServer;
+let base: string;
+
+beforeAll(async () => {
+  if (!existsSync(`${WEB_DIR}/.next/BUILD_ID`)) {
+    const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+    execFileSync(process.execPath, [nextBin, "build"], {
+      cwd: WEB_DIR,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" },
+      stdio: "pipe",
+    });
+  }
+  const config = parseWebConfig({ NIMBUS_LOG_LEVEL: "silent" });
+  web = await createWebServer({ config, log: pino({ level: "silent" }), withNext: true });
+  const { port } = await web.listen(0, "127.0.0.1");
+  base = `http://127.0.0.1:${port}`;
+}, 300_000);
+
+afterAll(async () => {
+  await web?.close();
+});
+
+describe("web server with Next.js", () => {
+  it("serves the sign-in page", async () => {
+    const res = await fetch(`${base}/login`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain("<title>Sign in · Nimbus</title>");
+    expect(html).toMatch(/<h1[^>]*>Nimbus<\/h1>/);
+    const password = /<input[^>]*type="password"[^>]*>/.exec(html)?.[0];
+    expect(password).toContain('name="password"');
+  });
+
+  it("sends / to the sign-in page", async () => {
+    const res = await fetch(`${base}/`, { redirect: "manual" });
+    expect(res.status).toBe(307);
+    expect(res.headers.get("location")).toBe("/login");
+  });
+
+  it("serves the page's stylesheet, with dark mode following the system setting", async () => {
+    const html = await (await fetch(`${base}/login`)).text();
+    const href = /<link rel="stylesheet" href="([^"]+\.css)"/.exec(html)?.[1];
+    expect(href).toBeDefined();
+    const css = await fetch(`${base}${href}`);
+    expect(css.status).toBe(200);
+    expect(await css.text()).toMatch(/@media \(prefers-color-scheme: ?dark\)/);
+  });
+
+  it("still routes the APIs and the health check past Next.js", async () => {
+    const compute = await fetch(`${base}/compute/`);
+    expect(compute.status).toBe(200);
+    expect((await compute.json()).versions).toHaveLength(2);
+    const unknown = await fetch(`${base}/compute/v2.1/nothing`, { headers: { "x-auth-token": "a:b" } });
+    expect(await unknown.json()).toEqual({ itemNotFound: { code: 404, message: "The resource could not be found." } });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/api/trpc/health.check`)).status).toBe(200);
+  });
+
+  it("answers unknown pages with Next.js's 404", async () => {
+    const res = await fetch(`${base}/no-such-page`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+  });
+});
