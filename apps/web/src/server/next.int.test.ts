@@ -64,8 +64,12 @@ describe("web server with Next.js", () => {
     const compute = await fetch(`${base}/compute/`);
     expect(compute.status).toBe(200);
     expect((await compute.json()).versions).toHaveLength(2);
-    const unknown = await fetch(`${base}/compute/v2.1/nothing`, { headers: { "x-auth-token": "a:b" } });
-    expect(await unknown.json()).toEqual({ itemNotFound: { code: 404, message: "The resource could not be found." } });
+    const unknown = await fetch(`${base}/compute/v2.1/nothing`, {
+      headers: { "x-auth-token": "a:b" },
+    });
+    expect(await unknown.json()).toEqual({
+      itemNotFound: { code: 404, message: "The resource could not be found." },
+    });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/api/trpc/health.check`)).status).toBe(200);
   });
