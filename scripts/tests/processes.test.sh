@@ -40,8 +40,10 @@ import { createServer } from "node:http";
 createServer((req, res) => res.writeHead(req.url === "/healthz" ? 200 : 404).end()).listen(Number(process.env.NIMBUS_WEB_PORT), "127.0.0.1");
 process.on("SIGTERM", () => process.exit(0));
 EOF
-cat >"$work/stubborn.ts" <<'EOF'
+cat >"$work/stubborn.ts" <<EOF
+import { writeFileSync } from "node:fs";
 process.on("SIGTERM", () => console.log("ignoring SIGTERM"));
+writeFileSync("$work/seen/stubborn.ready", "");
 setInterval(() => {}, 1000);
 EOF
 echo 'process.exit(3);' >"$work/crash.ts"
@@ -72,6 +74,9 @@ trap cleanup EXIT
 out=$(start_processes && wait_healthy 60 2>&1)
 check "start and wait until healthy" test $? -eq 0
 start_processes >/dev/null # in this shell, now that they already run: nothing new starts
+# Health says "alive for a second", not "done starting": wait for the stand-ins to report in.
+wait_for 60 "the stand-ins to be ready" test -s "$work/seen/conductor.env" -a -s "$work/seen/compute.env" \
+  -a -e "$work/seen/stubborn.ready"
 check "a running process is not started twice" test "${#STARTED[@]}" -eq 0
 check "every present process has a pid file" test "$(find "$NIMBUS_RUN" -name '*.pid' | wc -l)" -eq 4
 check "a process whose entry is missing is reported, not started" grep -q "absent: not present yet" <<<"$out"
