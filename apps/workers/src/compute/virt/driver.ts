@@ -119,8 +119,12 @@ export interface VirtDriver {
   spawn(spec: InstanceSpec): Promise<void>;
   /** Stop, undefine, remove the instance directory. Idempotent. */
   destroy(uuid: string): Promise<void>;
-  /** ACPI shutdown, wait up to the timeout, then pull the plug (Nova's clean shutdown). */
+  /**
+   * ACPI shutdown, wait up to the timeout (0: none), then pull the plug (Nova's clean shutdown).
+   * A suspended instance loses its saved memory.
+   */
   powerOff(uuid: string, opts?: { timeoutSec?: number }): Promise<void>;
+  /** Start a stopped instance; a suspended one is resumed. No-op when it already runs. */
   powerOn(uuid: string): Promise<void>;
   /**
    * SOFT: ACPI shutdown, wait, start; falls back to HARD when the guest does not stop in time.
@@ -129,7 +133,10 @@ export interface VirtDriver {
   reboot(uuid: string, type: RebootType, spec?: InstanceSpec): Promise<void>;
   pause(uuid: string): Promise<void>;
   unpause(uuid: string): Promise<void>;
-  /** Save the guest's memory to disk and stop it (Nova's managed save); resume restores it. */
+  /**
+   * Save the guest's memory to disk and stop it (Nova's managed save); its power state is then
+   * SUSPENDED. resume restores it in the state it was saved in.
+   */
   suspend(uuid: string): Promise<void>;
   resume(uuid: string): Promise<void>;
   /** Apply a new flavor (memory, vcpus, a larger root disk) and restore the previous power state. */
