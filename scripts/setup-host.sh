@@ -64,7 +64,7 @@ step_mariadb() {
 }
 
 rabbitmq_answers() { rabbitmqctl -q status >/dev/null 2>&1; }
-management_answers() { curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview; }
+management_answers() { curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview 2>/dev/null; }
 step_rabbitmq() {
   # The management API answering means the broker is up too, and it is much cheaper to ask than
   # rabbitmqctl (which boots an Erlang VM per call).
@@ -88,8 +88,10 @@ libvirt_answers() { virsh -c qemu:///system version >/dev/null 2>&1; }
 step_libvirt() {
   if ((LIBVIRT_RESTART)); then
     say "libvirtd: restarting for the new qemu.conf"
-    pkill -x libvirtd || true
-    wait_for 30 "libvirtd to exit" bash -c '! pgrep -x libvirtd'
+    local pid
+    pid=$(cat /run/libvirtd.pid 2>/dev/null || pgrep -x libvirtd | head -1)
+    kill -TERM "$pid"
+    wait_for 30 "libvirtd to exit" bash -c "! kill -0 $pid" || die "libvirtd (pid $pid) did not exit"
   fi
   # A libvirtd started with -d can exit later on its own, so this step always checks.
   if pgrep -x virtlogd >/dev/null && pgrep -x libvirtd >/dev/null && libvirt_answers; then
