@@ -383,6 +383,23 @@ describe("dead letters", () => {
   });
 });
 
+describe("repair", () => {
+  it("reconnects and declares a work queue again when it is deleted under a running server", async () => {
+    const web = await open("web", "w1");
+    const worker = await open("scheduler", "s1");
+    const got: string[] = [];
+    await worker.serve({ service: "scheduler" }, [
+      handler(syncInstanceInfo, (p) => void got.push(p.host)),
+    ]);
+    let reconnected = false;
+    worker.on("connected", () => (reconnected = true));
+    await raw((ch) => ch.deleteQueue(queueNames.cast("scheduler")));
+    await waitFor(() => reconnected, { what: "the server to reconnect" });
+    await web.cast(syncInstanceInfo, sync("after"), { ctx });
+    await waitFor(() => got.includes("after"), { what: "the cast on the re-declared queue" });
+  });
+});
+
 describe("shutdown", () => {
   it("finishes the handlers in flight before close() resolves, and acks their messages", async () => {
     const web = await open("web", "w1");

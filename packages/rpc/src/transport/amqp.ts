@@ -242,11 +242,16 @@ class AmqpBus extends EventEmitter implements Bus {
       // When the connection goes, amqplib closes its channels first and then the connection, so
       // wait a turn to tell "this channel died" from "everything died".
       setImmediate(() => {
-        if (session.closed || this.closing || isExpected()) return;
-        this.logger.warn({ channel: what }, "channel closed unexpectedly; reconnecting");
-        session.model.close().catch(() => {});
+        if (!isExpected()) this.recycle(session, `${what} channel closed`);
       });
     });
+  }
+
+  /** Drop a half-broken connection; recovery then rebuilds everything on a fresh one. */
+  private recycle(session: Session, why: string): void {
+    if (session.closed || this.closing) return;
+    this.logger.warn({ why }, "reconnecting to repair the session");
+    session.model.close().catch(() => {});
   }
 
   private waitForSession(deadline: number): Promise<Session> {
@@ -482,7 +487,8 @@ class AmqpBus extends EventEmitter implements Bus {
     const consume = async (ch: Channel, queue: string, kind: Inbound["kind"], dlKey: string) => {
       const handlers = kind === "call" ? state.calls : state.casts;
       const { consumerTag } = await ch.consume(queue, (msg) => {
-        if (!msg) return; // cancelled by the broker: the channel watcher recycles the connection
+        // null: the broker cancelled us (queue deleted); a new connection declares it again.
+        if (!msg) return this.recycle(session, `consumer of ${queue} cancelled by the broker`);
         const work = this.handle(session, ch, msg, kind, handlers, dlKey).catch((err: unknown) =>
           this.logger.error({ err }, "delivery handling failed"),
         );
@@ -678,7 +684,7 @@ class AmqpBus extends EventEmitter implements Bus {
     });
     for (const p of state.patterns) await ch.bindQueue(queue, exchanges.notifications, p);
     const { consumerTag } = await ch.consume(queue, (msg) => {
-      if (!msg) return;
+      if (!msg) return this.recycle(session, "subscription cancelled by the broker");
       const work = dispatchEvent(
         {
           kind: "fanout",
@@ -691,14 +697,16 @@ class AmqpBus extends EventEmitter implements Bus {
         },
         state.fn,
         this.logger,
-      ).then(() => {
-        if (session.closed) return;
-        try {
-          ch.ack(msg);
-        } catch {
-          // channel closed meanwhile: the event is gone with the subscriber's queue
-        }
-      });
+      )
+        .then(() => {
+          if (session.closed) return;
+          try {
+            ch.ack(msg);
+          } catch {
+            // channel closed meanwhile: the event is gone with the subscriber's queue
+          }
+        })
+        .catch((err: unknown) => this.logger.error({ err }, "event delivery failed"));
       state.inflight.add(work);
       void work.finally(() => state.inflight.delete(work));
     });
