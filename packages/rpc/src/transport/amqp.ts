@@ -200,9 +200,12 @@ class AmqpBus extends EventEmitter implements Bus {
     await pub.consume(reply.queue, (msg) => msg && this.onReply(msg), { noAck: true });
 
     // Indexing (not for…of over a copy) picks up servers registered while this runs.
-    for (let i = 0; i < this.servers.length; i++)
+    for (let i = 0; i < this.servers.length; i++) {
       await this.attachServer(session, this.servers[i]!);
-    for (let i = 0; i < this.subs.length; i++) await this.attachSub(session, this.subs[i]!);
+    }
+    for (let i = 0; i < this.subs.length; i++) {
+      await this.attachSub(session, this.subs[i]!);
+    }
 
     this.session = session;
     session.announced = true;
@@ -737,8 +740,9 @@ function unavailable(message: string): RpcError {
 
 function expectKind(contract: { kind: string }, kind: string): void {
   // Guards JavaScript callers and casts-through-any; TypeScript callers cannot get here.
-  if (contract.kind !== kind)
+  if (contract.kind !== kind) {
     throw new Error(`expected a ${kind} contract, got a ${contract.kind}`);
+  }
 }
 
 function sleep(ms: number): Promise<void> {
