@@ -4,7 +4,7 @@
 # Prints one PASS/FAIL line per setting.
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$repo"
+cd "$repo" || exit 1
 
 # Settings are the keys of the zod shapes: `  NIMBUS_X: z...` at the start of a line.
 mapfile -t declared < <(find apps packages e2e -path '*/node_modules' -prune -o -path '*/generated' -prune \
