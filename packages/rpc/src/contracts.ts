@@ -1,15 +1,148 @@
 // Every contract on the bus. The fingerprint test pins each one's schema; subscribers validate
-// notifications against the list below.
+// notifications against the list below. Adding a contract: write its file, list it here, then
+// `npm run pin-contracts -w @nimbus/rpc`.
 import type { z } from "zod";
+import { actionEvent } from "./conductor/action-event.js";
+import { buildFailed } from "./conductor/build-failed.js";
+import { consoleOutput } from "./conductor/console-output.js";
+import { createServers } from "./conductor/create-servers.js";
+import { deleteService } from "./conductor/delete-service.js";
+import { getImage } from "./conductor/get-image.js";
+import { getServer } from "./conductor/get-server.js";
+import { hostInstances } from "./conductor/host-instances.js";
+import { hostStates } from "./conductor/host-states.js";
+import { instanceDestroyed } from "./conductor/instance-destroyed.js";
+import { instanceUpdate } from "./conductor/instance-update.js";
+import { listHypervisors } from "./conductor/list-hypervisors.js";
+import { listInstanceActions } from "./conductor/list-instance-actions.js";
+import { listServers } from "./conductor/list-servers.js";
+import { listServices } from "./conductor/list-services.js";
 import { ping } from "./conductor/ping.js";
-import { serviceUpdate } from "./notifications/service-update.js";
+import { powerSync } from "./conductor/power-sync.js";
+import { scheduleAndBuild } from "./conductor/schedule-and-build.js";
+import { serverAction } from "./conductor/server-action.js";
+import { serviceReport } from "./conductor/service-report.js";
+import { startBuild } from "./conductor/start-build.js";
+import { updateServer } from "./conductor/update-server.js";
+import { updateService } from "./conductor/update-service.js";
+import { selectDestinations } from "./scheduler/select-destinations.js";
 import { syncInstanceInfo } from "./scheduler/sync-instance-info.js";
+import { buildAndRunInstance } from "./compute/build-and-run-instance.js";
+import { confirmResize } from "./compute/confirm-resize.js";
+import { getConsoleOutput } from "./compute/get-console-output.js";
+import { pauseInstance } from "./compute/pause-instance.js";
+import { rebootInstance } from "./compute/reboot-instance.js";
+import { resizeInstance } from "./compute/resize-instance.js";
+import { resumeInstance } from "./compute/resume-instance.js";
+import { revertResize } from "./compute/revert-resize.js";
+import { startInstance } from "./compute/start-instance.js";
+import { stopInstance } from "./compute/stop-instance.js";
+import { suspendInstance } from "./compute/suspend-instance.js";
+import { terminateInstance } from "./compute/terminate-instance.js";
+import { unpauseInstance } from "./compute/unpause-instance.js";
+import { computeNodeUpdateEvent } from "./notifications/compute-node-update.js";
+import { instanceActionEvent } from "./notifications/instance-action.js";
+import { instanceCreateEvent } from "./notifications/instance-create.js";
+import { instanceDeleteEvent } from "./notifications/instance-delete.js";
+import { instanceUpdateEvent } from "./notifications/instance-update.js";
+import { serviceUpdateEvent } from "./notifications/service-update.js";
 
-export { ping, serviceUpdate, syncInstanceInfo };
+export {
+  actionEvent,
+  buildFailed,
+  consoleOutput,
+  createServers,
+  deleteService,
+  getImage,
+  getServer,
+  hostInstances,
+  hostStates,
+  instanceDestroyed,
+  instanceUpdate,
+  listHypervisors,
+  listInstanceActions,
+  listServers,
+  listServices,
+  ping,
+  powerSync,
+  scheduleAndBuild,
+  serverAction,
+  serviceReport,
+  startBuild,
+  updateServer,
+  updateService,
+  selectDestinations,
+  syncInstanceInfo,
+  buildAndRunInstance,
+  confirmResize,
+  getConsoleOutput,
+  pauseInstance,
+  rebootInstance,
+  resizeInstance,
+  resumeInstance,
+  revertResize,
+  startInstance,
+  stopInstance,
+  suspendInstance,
+  terminateInstance,
+  unpauseInstance,
+  computeNodeUpdateEvent,
+  instanceActionEvent,
+  instanceCreateEvent,
+  instanceDeleteEvent,
+  instanceUpdateEvent,
+  serviceUpdateEvent,
+};
 
-export const messages = [ping, syncInstanceInfo] as const;
+export const messages = [
+  actionEvent,
+  buildFailed,
+  consoleOutput,
+  createServers,
+  deleteService,
+  getImage,
+  getServer,
+  hostInstances,
+  hostStates,
+  instanceDestroyed,
+  instanceUpdate,
+  listHypervisors,
+  listInstanceActions,
+  listServers,
+  listServices,
+  ping,
+  powerSync,
+  scheduleAndBuild,
+  serverAction,
+  serviceReport,
+  startBuild,
+  updateServer,
+  updateService,
+  selectDestinations,
+  syncInstanceInfo,
+  buildAndRunInstance,
+  confirmResize,
+  getConsoleOutput,
+  pauseInstance,
+  rebootInstance,
+  resizeInstance,
+  resumeInstance,
+  revertResize,
+  startInstance,
+  stopInstance,
+  suspendInstance,
+  terminateInstance,
+  unpauseInstance,
+] as const;
 
-export const notifications = [serviceUpdate] as const;
+export const notifications = [
+  computeNodeUpdateEvent,
+  instanceActionEvent,
+  instanceCreateEvent,
+  instanceDeleteEvent,
+  instanceUpdateEvent,
+  serviceUpdateEvent,
+] as const;
 
 export const contracts = [...messages, ...notifications] as const;
 

@@ -49,3 +49,7 @@ export {
 } from "./errors.js";
 export { createLogger, type Logger, type LogLevel } from "./log.js";
 export * from "./config.js";
+export * from "./models/index.js";
+export { SERVER_SORT_KEYS } from "./conductor/list-servers.js";
+export { serviceRef } from "./conductor/update-service.js";
+export { imageRefSchema } from "./compute/build-and-run-instance.js";

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { defineNotification } from "../contract.js";
 
-export const serviceUpdate = defineNotification({
+export const serviceUpdateEvent = defineNotification({
   event: "service.update",
   version: "1.0",
   payload: z.object({

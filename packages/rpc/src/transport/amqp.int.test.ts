@@ -9,7 +9,7 @@ import { defineCall, defineCast } from "../contract.js";
 import type { NotificationEvent } from "../contracts.js";
 import { contextToHeaders, type RequestContext } from "../context.js";
 import { RpcError } from "../errors.js";
-import { serviceUpdate } from "../notifications/service-update.js";
+import { serviceUpdateEvent } from "../notifications/service-update.js";
 import { syncInstanceInfo } from "../scheduler/sync-instance-info.js";
 import {
   capturingLogger,
@@ -450,7 +450,7 @@ describe("notifications", () => {
       disabledReason: null,
       lastSeenUp: "2026-01-01T00:00:00.000Z",
     } as const;
-    await conductor.publish(serviceUpdate, payload, { ctx });
+    await conductor.publish(serviceUpdateEvent, payload, { ctx });
     await waitFor(() => a.length === 1 && b.length === 1, { what: "both subscribers" });
     expect(a[0]).toEqual({ type: "service.update", version: "1.0", payload });
     expect(b[0]).toEqual(a[0]);

@@ -5,7 +5,7 @@ import { ping } from "../conductor/ping.js";
 import { defineCast } from "../contract.js";
 import type { NotificationEvent } from "../contracts.js";
 import { RpcError } from "../errors.js";
-import { serviceUpdate } from "../notifications/service-update.js";
+import { serviceUpdateEvent } from "../notifications/service-update.js";
 import { syncInstanceInfo } from "../scheduler/sync-instance-info.js";
 import { createMemoryBus, topicMatches } from "./memory.js";
 
@@ -211,7 +211,7 @@ describe("memory bus: notifications", () => {
     await bus.subscribe(["service.*"], (e) => void services.push(e));
     await bus.subscribe(["#"], (e) => void everything.push(e));
     await bus.subscribe(["instance.*"], (e) => void instances.push(e));
-    await bus.publish(serviceUpdate, up, { ctx });
+    await bus.publish(serviceUpdateEvent, up, { ctx });
     expect(services).toEqual([{ type: "service.update", version: "1.0", payload: up }]);
     expect(everything).toHaveLength(1);
     expect(instances).toEqual([]);

@@ -1,0 +1,15 @@
+// compute.resume_instance — restore a suspended guest (sent to `compute.<host>` after the conductor set the task state; the
+// compute reports the outcome with conductor.instance_update).
+//
+// Version history:
+//   1.0 – initial version
+import { z } from "zod";
+import { defineCast } from "../contract.js";
+import { instanceSchema } from "../models/instance.js";
+
+export const resumeInstance = defineCast({
+  service: "compute",
+  name: "resume_instance",
+  version: "1.0",
+  request: z.object({ instance: instanceSchema }),
+});

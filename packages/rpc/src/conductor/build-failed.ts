@@ -1,0 +1,26 @@
+// conductor.build_failed — a compute host could not build a server. The conductor frees its claim
+// and reschedules it to another host while attempts remain (max_attempts), else sets ERROR with a
+// fault that says why.
+//
+// Version history:
+//   1.0 – initial version
+import { z } from "zod";
+import { defineCall } from "../contract.js";
+import { hostName } from "../models/common.js";
+
+export const buildFailed = defineCall({
+  service: "conductor",
+  name: "build_failed",
+  version: "1.0",
+  request: z.object({
+    uuid: z.uuid(),
+    host: hostName,
+    attempt: z.number().int().min(1),
+    /** shown to the user in the fault */
+    reason: z.string().max(255),
+    traceback: z.string().max(65_535).optional(),
+    /** false when another host cannot help (e.g. the image is broken) */
+    retryable: z.boolean(),
+  }),
+  reply: z.object({ rescheduled: z.boolean() }),
+});

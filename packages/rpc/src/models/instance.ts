@@ -1,0 +1,54 @@
+// A server as the conductor hands it to every other process: everything the REST views, the
+// dashboard and the compute host need, with dates as ISO strings.
+import { z } from "zod";
+import { powerStateSchema, taskStateSchema, vmStateSchema } from "../domain/states.js";
+import { hostName, isoDate, metadataMap, projectId, userId } from "./common.js";
+import { flavorSnapshotSchema } from "./flavor.js";
+
+export const instanceFaultSchema = z.object({
+  code: z.number().int(),
+  message: z.string().max(255),
+  /** the traceback or a longer explanation; shown to admins only (and for code ≠ 500) */
+  details: z.string().nullable(),
+  createdAt: isoDate,
+});
+export type InstanceFault = z.infer<typeof instanceFaultSchema>;
+
+export const instanceSchema = z.object({
+  uuid: z.uuid(),
+  name: z.string().max(255),
+  hostname: z.string().max(255),
+  description: z.string().nullable(),
+  projectId,
+  userId,
+  vmState: vmStateSchema,
+  taskState: taskStateSchema.nullable(),
+  powerState: powerStateSchema,
+  host: hostName.nullable(),
+  node: z.string().max(255).nullable(),
+  availabilityZone: z.string().max(255).nullable(),
+  flavor: flavorSnapshotSchema,
+  /** while a resize awaits confirmation: the flavor it came from / is going to */
+  oldFlavor: flavorSnapshotSchema.nullable(),
+  newFlavor: flavorSnapshotSchema.nullable(),
+  imageRef: z.string().max(255),
+  keyName: z.string().max(255).nullable(),
+  metadata: metadataMap,
+  /** base64, as the client sent it */
+  userData: z.string().nullable(),
+  locked: z.boolean(),
+  lockedReason: z.string().max(255).nullable(),
+  launchIndex: z.number().int(),
+  reservationId: z.string().max(255),
+  progress: z.number().int().min(0).max(100),
+  accessIpV4: z.string().max(64).nullable(),
+  accessIpV6: z.string().max(64).nullable(),
+  serverGroups: z.array(z.uuid()),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  launchedAt: isoDate.nullable(),
+  terminatedAt: isoDate.nullable(),
+  deletedAt: isoDate.nullable(),
+  fault: instanceFaultSchema.nullable(),
+});
+export type Instance = z.infer<typeof instanceSchema>;
