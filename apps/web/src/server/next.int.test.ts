@@ -7,12 +7,14 @@ import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseWebConfig } from "../env";
+import { upgradeStatus } from "../../test/upgrade";
 import { createWebServer, type WebServer } from "./web-server";
 
 const WEB_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
 let web: WebServer;
 let base: string;
+let upgradeListeners: number;
 
 beforeAll(async () => {
   if (!existsSync(`${WEB_DIR}/.next/BUILD_ID`)) {
@@ -27,6 +29,7 @@ beforeAll(async () => {
   web = await createWebServer({ config, log: pino({ level: "silent" }), withNext: true });
   const { port } = await web.listen(0, "127.0.0.1");
   base = `http://127.0.0.1:${port}`;
+  upgradeListeners = web.server.listenerCount("upgrade");
 }, 300_000);
 
 afterAll(async () => {
@@ -72,6 +75,15 @@ describe("web server with Next.js", () => {
     });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/api/trpc/health.check`)).status).toBe(200);
+  });
+
+  it("keeps websocket upgrades away from Next.js once it has served a page", async () => {
+    await (await fetch(`${base}/login`)).arrayBuffer();
+    // Next.js attaches its own upgrade listener on its first request unless given its own channel;
+    // on this server it would close upgrades to its page paths and see the console's.
+    expect(web.server.listenerCount("upgrade")).toBe(upgradeListeners);
+    expect(await upgradeStatus(base, "/websockify?token=x")).toBe("HTTP/1.1 404 Not Found");
+    expect(await upgradeStatus(base, "/login")).toBe("HTTP/1.1 404 Not Found");
   });
 
   it("answers unknown pages with Next.js's 404", async () => {

@@ -1,7 +1,6 @@
 // The web server over real HTTP, without Next.js: routing, the REST foundations end to end,
 // tRPC, socket.io, refused upgrades, the request log and graceful shutdown.
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { io as ioClient, type Socket } from "socket.io-client";
@@ -11,6 +10,7 @@ import { parseWebConfig } from "../env";
 import type { RestRoutes } from "../rest/app";
 import { parseBody } from "../rest/body";
 import { MAX_MICROVERSION } from "../rest/microversion";
+import { upgradeStatus } from "../../test/upgrade";
 import { createWebServer, type WebServer } from "./web-server";
 
 // The only compute resource here: it reads a JSON body, as every create/action handler will.
@@ -197,7 +197,7 @@ describe("web server (REST, tRPC, socket.io; no Next.js)", () => {
   });
 
   it("refuses other websocket upgrades with 404 (the console proxy's seam)", async () => {
-    const status = await upgradeStatus("/websockify?token=x");
+    const status = await upgradeStatus(base, "/websockify?token=x");
     expect(status).toBe("HTTP/1.1 404 Not Found");
     await expectHealthy();
   });
@@ -280,22 +280,4 @@ function rawPost(path: string, body: string, headers: Record<string, string>) {
       req.end(body);
     },
   );
-}
-
-/** The status line the server answers a websocket upgrade request with. */
-function upgradeStatus(path: string) {
-  return new Promise<string>((resolve, reject) => {
-    const { port } = new URL(base);
-    const socket = connect(Number(port), "127.0.0.1", () => {
-      socket.write(
-        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-      );
-    });
-    let text = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (d: string) => (text += d));
-    socket.on("end", () => resolve(text.split("\r\n")[0] ?? ""));
-    socket.on("error", reject);
-  });
 }

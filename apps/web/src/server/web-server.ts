@@ -1,9 +1,9 @@
 // One Node HTTP server for everything the web process serves:
 //   /compute /identity /image -> the REST app (Hono)      /api/trpc -> tRPC
 //   /socket.io                -> socket.io (live updates)  /healthz  -> liveness
-//   websocket upgrades        -> socket.io, Next.js HMR (dev), else the console proxy seam
+//   websocket upgrades        -> socket.io, Next.js (/_next/: HMR in dev), else the console proxy seam
 //   everything else           -> Next.js (or 404 without it, for tests of the APIs alone)
-import { once } from "node:events";
+import { EventEmitter, once } from "node:events";
 import {
   createServer,
   type IncomingMessage,
@@ -142,16 +142,15 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
   const live = createLive(io, { log });
 
   const upgraded = new Set<Duplex>();
+  let closing = false;
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = pathOf(req.url);
     if (path.startsWith("/socket.io/")) return;
+    if (closing) return void socket.destroy();
     upgraded.add(socket);
     socket.once("close", () => upgraded.delete(socket));
-    if (nextApp?.upgrade && path.startsWith("/_next/")) {
-      nextApp.upgrade(req, socket, head).catch((err: unknown) => {
-        log.error({ err }, "Next.js upgrade failed");
-        socket.destroy();
-      });
+    if (nextApp && path.startsWith("/_next/")) {
+      if (!nextApp.upgrade(req, socket, head)) socket.destroy();
       return;
     }
     onUpgrade(req, socket, head);
@@ -166,16 +165,18 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
       return server.address() as AddressInfo;
     },
     async close() {
+      closing = true;
       const closed = once(server, "close");
       server.close(); // stop accepting; idle keep-alive connections are closed now
-      await live.close();
-      await io.close(); // socket.io clients (polling and websocket)
+      // Websockets have no request in flight to wait for.
       for (const socket of upgraded) socket.destroy();
+      await live.close();
+      const ioClosed = io.close(); // resolves once the HTTP server has closed
       const force = setTimeout(
         () => server.closeAllConnections(),
         config.NIMBUS_WEB_SHUTDOWN_GRACE_MS,
       );
-      await closed;
+      await Promise.all([closed, ioClosed]);
       clearTimeout(force);
       await nextApp?.close();
     },
@@ -184,12 +185,17 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
 
 async function loadNext(config: WebConfig) {
   const { default: next } = await import("next");
-  const app = next({ dev: config.NIMBUS_WEB_DEV, dir: WEB_DIR });
+  // Next.js attaches its upgrade listener (HMR in dev) to `httpServer`, or else to the server of the
+  // first request it sees, where it would see every websocket, console ones included. Give it a
+  // channel of its own instead, and pass it only the upgrades meant for it.
+  const channel = new EventEmitter();
+  const app = next({ dev: config.NIMBUS_WEB_DEV, dir: WEB_DIR, httpServer: channel as HttpServer });
   await app.prepare();
   return {
     handle: app.getRequestHandler(),
-    // Only the dev server has something to upgrade (HMR); production Next would refuse.
-    upgrade: config.NIMBUS_WEB_DEV ? app.getUpgradeHandler() : undefined,
+    /** false when Next has not attached yet (it does on its first request; HMR follows a page load). */
+    upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      channel.emit("upgrade", req, socket, head),
     close: () => app.close(),
   };
 }
