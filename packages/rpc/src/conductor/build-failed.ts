@@ -15,7 +15,11 @@ export const buildFailed = defineCall({
   request: z.object({
     uuid: z.uuid(),
     host: hostName,
-    attempt: z.number().int().min(1),
+    /**
+     * the attempt that failed, as in compute.build_and_run_instance; absent when the host cannot
+     * know it (a compute restarted mid-build reports its stuck builds): the current attempt
+     */
+    attempt: z.number().int().min(1).optional(),
     /** shown to the user in the fault */
     reason: z.string().max(255),
     traceback: z.string().max(65_535).optional(),
