@@ -4,8 +4,9 @@
 #   NAME   ENTRY (TypeScript, run with tsx from the repo root; skipped while the file does not exist)
 #   HEALTH (a command that succeeds once the process is ready: alive_for SECONDS, http_ok URL,
 #          or anything else; see lib/supervise.sh)
-#   SETTINGS (globs over /etc/nimbus/nimbus.env: the only settings the process receives, on top of
-#            NIMBUS_COMMON_SETTINGS)
+#   SETTINGS which settings of /etc/nimbus/nimbus.env the process receives, on top of
+#            NIMBUS_COMMON_SETTINGS: its config module (a .ts file: every `NIMBUS_X:` key declared
+#            there, so a new setting reaches the process without editing this list) and/or globs
 # shellcheck shell=bash disable=SC2016
 
 NIMBUS_COMMON_SETTINGS="NIMBUS_AMQP_URL NIMBUS_LOG_LEVEL NIMBUS_HOST"
@@ -16,13 +17,13 @@ NIMBUS_DATABASE_PROCESSES="conductor"
 
 nimbus_processes() {
   nimbus_process conductor apps/workers/src/conductor/main.ts 'alive_for 2' \
-    "NIMBUS_DATABASE_URL NIMBUS_CONDUCTOR_*"
+    "apps/workers/src/conductor/config.ts NIMBUS_DATABASE_URL"
   nimbus_process scheduler apps/workers/src/scheduler/main.ts 'alive_for 2' \
-    "NIMBUS_SCHEDULER_*"
+    apps/workers/src/scheduler/config.ts
   nimbus_process compute apps/workers/src/compute/main.ts 'alive_for 2' \
-    "NIMBUS_COMPUTE_* NIMBUS_LIBVIRT_* NIMBUS_IMAGES_DIR"
+    apps/workers/src/compute/config.ts
   nimbus_process consoleauth apps/workers/src/consoleauth/main.ts 'alive_for 2' \
-    "NIMBUS_CONSOLEAUTH_*"
+    apps/workers/src/consoleauth/config.ts
   nimbus_process web apps/web/server.ts 'http_ok "http://127.0.0.1:${NIMBUS_WEB_PORT:-8080}/healthz"' \
-    "NIMBUS_WEB_* NIMBUS_PUBLIC_URL NIMBUS_AUTH_STRATEGY NIMBUS_API_*"
+    apps/web/src/env.ts
 }

@@ -15,16 +15,26 @@ alive_for() { # SECONDS: still running SECONDS after it started (for processes w
 }
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
-# The settings NAME receives: the common ones and its globs, and the database URL only if NAME is
-# one of NIMBUS_DATABASE_PROCESSES.
-process_env() {
-  local name=$1 globs line
-  read -ra globs <<<"$NIMBUS_COMMON_SETTINGS $2"
+# The settings NAME receives (see SETTINGS in lib/processes.sh), and the database URL only if NAME
+# is one of NIMBUS_DATABASE_PROCESSES. Relative module paths are from the current directory.
+process_env() { # NAME SETTINGS
+  local name=$1 word words globs=() line
+  read -ra words <<<"$NIMBUS_COMMON_SETTINGS $2"
+  for word in "${words[@]}"; do
+    if [[ $word == *.ts ]]; then
+      [[ -f $word ]] && mapfile -t -O "${#globs[@]}" globs < <(config_keys "$word")
+    else
+      globs+=("$word")
+    fi
+  done
   while IFS= read -r line; do
     [[ $line == NIMBUS_DATABASE_URL=* && " $NIMBUS_DATABASE_PROCESSES " != *" $name "* ]] && continue
     echo "$line"
   done < <(settings_env "${globs[@]}")
 }
+
+# The settings a config module declares: the keys of its zod shape, `  NIMBUS_X: ...`.
+config_keys() { grep -oE '^\s*NIMBUS_[A-Z0-9_]+\s*:' "$1" | grep -oE 'NIMBUS_[A-Z0-9_]+'; }
 
 STARTED=()
 start_processes() {

@@ -47,20 +47,29 @@ writeFileSync("$work/seen/stubborn.ready", "");
 setInterval(() => {}, 1000);
 EOF
 echo 'process.exit(3);' >"$work/crash.ts"
+# A config module as the processes have them; its keys are what compute receives.
+cat >"$work/compute-config.ts" <<'EOF'
+export const computeSettings = {
+  ...commonSettings,
+  /** a comment */
+  NIMBUS_VIRT_TYPE: z.enum(["qemu", "kvm"]).default("qemu"),
+  NIMBUS_DATABASE_URL: z.string(), // asked for on purpose: the one-door guard must withhold it
+};
+EOF
 
 cat >"$NIMBUS_ENV_FILE" <<EOF
 NIMBUS_DATABASE_URL=mysql://nimbus:secret@127.0.0.1:3306/nimbus
 NIMBUS_AMQP_URL=amqp://guest:guest@127.0.0.1:5672/
 NIMBUS_ADMIN_PASSWORD=not-for-workers
-NIMBUS_COMPUTE_VIRT_TYPE=qemu
+NIMBUS_VIRT_TYPE=qemu
+NIMBUS_WEB_LISTEN=127.0.0.1
 NIMBUS_WEB_PORT=$port
 EOF
 load_settings
 
 nimbus_processes() {
   nimbus_process conductor "$work/worker.ts" 'alive_for 1' "NIMBUS_DATABASE_URL"
-  # compute asks for the database URL on purpose: the one-door guard must withhold it.
-  nimbus_process compute "$work/worker.ts" 'alive_for 1' "NIMBUS_DATABASE_URL NIMBUS_COMPUTE_*"
+  nimbus_process compute "$work/worker.ts" 'alive_for 1' "$work/compute-config.ts $work/absent-config.ts"
   nimbus_process web "$work/web.ts" 'http_ok "http://127.0.0.1:$NIMBUS_WEB_PORT/healthz"' "NIMBUS_WEB_*"
   nimbus_process stubborn "$work/stubborn.ts" 'alive_for 1' ""
   nimbus_process absent "$work/absent.ts" 'alive_for 1' ""
@@ -83,7 +92,7 @@ check "a process whose entry is missing is reported, not started" grep -q "absen
 check "web answered its health check" grep -q "web: healthy" <<<"$out"
 check "the conductor gets the database URL" grep -qx NIMBUS_DATABASE_URL "$work/seen/conductor.env"
 check "compute does not get the database URL" bash -c "! grep -q NIMBUS_DATABASE_URL '$work/seen/compute.env'"
-check "compute gets its own and the common settings" diff <(printf '%s\n' NIMBUS_AMQP_URL NIMBUS_COMPUTE_VIRT_TYPE NIMBUS_PROCESS) "$work/seen/compute.env"
+check "compute gets its config module's and the common settings, nothing else" diff <(printf '%s\n' NIMBUS_AMQP_URL NIMBUS_PROCESS NIMBUS_VIRT_TYPE) "$work/seen/compute.env"
 check "no process gets the admin password" bash -c "! grep -q NIMBUS_ADMIN_PASSWORD '$work'/seen/*.env"
 
 pids=$(cat "$NIMBUS_RUN"/*.pid)
