@@ -7,7 +7,7 @@
 //   1.0 – initial version
 import { z } from "zod";
 import { defineCall } from "../contract.js";
-import { hostName, metadataMap } from "../models/common.js";
+import { hostName, metadataMap, schedulerHintsSchema } from "../models/common.js";
 import { instanceSchema } from "../models/instance.js";
 
 export const createServers = defineCall({
@@ -29,6 +29,8 @@ export const createServers = defineCall({
     description: z.string().max(255).nullable(),
     hostname: z.string().max(255).nullable(),
     serverGroup: z.uuid().nullable(),
+    /** every hint as given (`group` included), for the request spec and the API's view */
+    schedulerHints: schedulerHintsSchema,
     accessIpV4: z.string().max(64).nullable(),
     accessIpV6: z.string().max(64).nullable(),
   }),

@@ -21,6 +21,10 @@ export const POLICIES = {
   "servers:show": "project_reader",
   "servers:index:all_tenants": "admin",
   "servers:show:host_attributes": "admin",
+  "servers:show:host_status": "admin",
+  "servers:show:flavor_extra_specs": "project_reader",
+  /** filter server lists by anything, not just the filters Nova lets users use */
+  "servers:allow_all_filters": "admin",
   "servers:create": "project_member",
   "servers:create:forced_host": "admin",
   "servers:update": "project_member",
@@ -42,6 +46,8 @@ export const POLICIES = {
   "servers:console_output": "project_member",
   "servers:remote_consoles": "project_member",
   "servers:instance_actions": "project_reader",
+  /** an action's events with their tracebacks and hosts (before 2.51 the events at all) */
+  "servers:instance_actions:events": "admin",
   "servers:instance_actions:events:details": "admin",
   // flavors
   "flavors:index": "any",
@@ -111,7 +117,11 @@ export const isAdmin = (creds: Credentials): boolean => hasRole(creds, "admin");
  * Whether `creds` may act under `policy` on a target owned by `targetProjectId` (omit it for
  * actions on the caller's own project, e.g. creating a server there).
  */
-export function allowed(creds: Credentials, policy: PolicyName, targetProjectId?: string | null): boolean {
+export function allowed(
+  creds: Credentials,
+  policy: PolicyName,
+  targetProjectId?: string | null,
+): boolean {
   const rule: PolicyRule = POLICIES[policy];
   if (rule === "any") return true;
   if (isAdmin(creds)) return true;

@@ -12,3 +12,11 @@ export const pageRequest = {
   /** the id of the last item of the previous page */
   marker: z.string().min(1).max(255).optional(),
 };
+/**
+ * Scheduler hints as Nova's request spec keeps them: every value a list (`{"group": ["<uuid>"]}`).
+ * Hints no filter here reads are kept and shown, and otherwise ignored, as in Nova.
+ */
+export const schedulerHintsSchema = z.record(
+  z.string().min(1).max(255),
+  z.array(z.json()).max(1000),
+);

@@ -2,7 +2,14 @@
 // dashboard and the compute host need, with dates as ISO strings.
 import { z } from "zod";
 import { powerStateSchema, taskStateSchema, vmStateSchema } from "../domain/states.js";
-import { hostName, isoDate, metadataMap, projectId, userId } from "./common.js";
+import {
+  hostName,
+  isoDate,
+  metadataMap,
+  projectId,
+  schedulerHintsSchema,
+  userId,
+} from "./common.js";
 import { flavorSnapshotSchema } from "./flavor.js";
 
 export const instanceFaultSchema = z.object({
@@ -44,6 +51,12 @@ export const instanceSchema = z.object({
   accessIpV4: z.string().max(64).nullable(),
   accessIpV6: z.string().max(64).nullable(),
   serverGroups: z.array(z.uuid()),
+  /** the availability zone asked for at create (the request spec's), null when none (API ≥ 2.96) */
+  pinnedAvailabilityZone: z.string().max(255).nullable(),
+  /** the image's properties as they were when the server was created (API ≥ 2.98) */
+  imageProperties: z.record(z.string(), z.string()),
+  /** the scheduler hints given at create, each value a list as Nova keeps them (API ≥ 2.100) */
+  schedulerHints: schedulerHintsSchema,
   createdAt: isoDate,
   updatedAt: isoDate,
   launchedAt: isoDate.nullable(),
