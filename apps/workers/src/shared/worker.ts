@@ -6,6 +6,8 @@ export interface WorkerSettings {
   NIMBUS_AMQP_URL: string;
   NIMBUS_LOG_LEVEL: LogLevel;
   NIMBUS_HOST: string;
+  /** Handlers running at once per consumer channel (the bus's default when absent). */
+  NIMBUS_RPC_PREFETCH?: number;
 }
 
 export interface Running {
@@ -39,6 +41,7 @@ export async function runWorker<C extends WorkerSettings>(
     service,
     host: config.NIMBUS_HOST,
     logger,
+    prefetch: config.NIMBUS_RPC_PREFETCH,
   });
   const running = await start({ config, bus, logger });
   logger.info({ pid: process.pid }, `${service} started`);
