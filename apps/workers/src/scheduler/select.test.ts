@@ -1,6 +1,6 @@
 // The selection logic on a host view of fake nodes: filters, weighers, alternates, explanations.
 import { randomUUID } from "node:crypto";
-import { isRpcError, type RpcError } from "@nimbus/rpc";
+import { explanationSchema, isRpcError, type RpcError } from "@nimbus/rpc";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config";
 import { allFilters } from "./filters";
@@ -249,6 +249,16 @@ describe("select", () => {
       MAX_REMOVED_LISTED,
     ]);
     expect(explanation.weighed).toHaveLength(10);
+  });
+
+  it("keeps every reason within the explanation contract, however many members a group has", () => {
+    const hosts = Array.from({ length: 100 }, (_, i) => `member-host-${i}`);
+    const view = viewOf(["a"], ...hosts.map((h): [string] => [h]));
+    const group = { uuid: randomUUID(), policy: "affinity" as const, hosts };
+    const { explanation } = defaults(view, request({ group }));
+    const affinity = explanation.filters.find((f) => f.name === "ServerGroupAffinityFilter")!;
+    expect(affinity.removed[0]!.reason).toHaveLength(500);
+    expect(() => explanationSchema.parse(explanation)).not.toThrow();
   });
 
   it("no valid host: the message names the filters, the details hold the explanation", () => {

@@ -18,6 +18,8 @@ import { normalize, type HostWeigher } from "./weighers";
 
 /** Removed hosts listed per filter (the counts stay exact): keeps an explanation small. */
 export const MAX_REMOVED_LISTED = 50;
+/** The explanation contract's bound on a reason (a group's member list can be long). */
+const MAX_REASON = 500;
 /** Hosts listed with their weights in an explanation. */
 export const WEIGHED_LISTED = 10;
 /** Nova's instance_faults.message is 255 characters, and the summary ends up there. */
@@ -113,7 +115,9 @@ export function createSelector(options: SelectorOptions): Selector {
       const h = candidates[i]!;
       const verdict = filter.hostPasses(h, spec);
       if (verdict === true) candidates[kept++] = h;
-      else if (removed.length < MAX_REMOVED_LISTED) removed.push({ host: h.host, reason: verdict });
+      else if (removed.length < MAX_REMOVED_LISTED) {
+        removed.push({ host: h.host, reason: clip(verdict, MAX_REASON) });
+      }
     }
     steps.push(step(filter, n, kept, removed));
     return kept;
@@ -261,6 +265,10 @@ function choice(h: HostState): HostChoice {
   return { host: h.host, node: h.nodeName, nodeId: h.nodeId };
 }
 
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
@@ -284,7 +292,7 @@ export function noValidHost(
   let message = "No valid host was found. ";
   if (index > 0) message += `Only ${index} of ${count} instances fit. `;
   message += hostsConsidered === 0 ? "There are no compute hosts." : `${parts.join("; ")}.`;
-  if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE - 1)}…`;
+  message = clip(message, MAX_MESSAGE);
   const explanation: Explanation = {
     hostsConsidered,
     filters: steps.map(stripSummary),
