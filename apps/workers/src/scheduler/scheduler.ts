@@ -110,7 +110,8 @@ export async function startScheduler({
       meta.logger.info(
         {
           instances: reply.selections.length,
-          hosts: reply.selections.map((s) => s.hosts[0]!.host),
+          // the first few: a request may hold up to 1,000 instances
+          hosts: reply.selections.slice(0, 10).map((s) => s.hosts[0]!.host),
           considered: reply.explanation.hostsConsidered,
           ms: Number((performance.now() - started).toFixed(3)),
         },

@@ -67,7 +67,7 @@ export interface SelectReply {
 
 type FilterStep = Explanation["filters"][number];
 
-/** The hosts each step removed: `removed` lists the first few, `count` all of them. */
+/** A filter's step, with the filter's few words for the no-valid-host message. */
 interface Step extends FilterStep {
   summary: string;
 }
@@ -277,7 +277,7 @@ function round(x: number): number {
  * "No valid host was found. " and which steps removed how many hosts, in a few words each — what a
  * user sees in the server's fault. The full explanation goes in the error's details.
  */
-export function noValidHost(
+function noValidHost(
   hostsConsidered: number,
   steps: Step[],
   index: number,
