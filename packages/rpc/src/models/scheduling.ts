@@ -20,7 +20,10 @@ export const requestSpecSchema = z.object({
   availabilityZone: z.string().max(255).nullable(),
   /** an admin's `az:host` request */
   forceHost: hostName.nullable(),
-  /** the server group the instances join, with the hosts its members already use */
+  /**
+   * the server group the instances join, with the hosts its members already use: one entry per
+   * member (a host repeats), so the soft (anti-)affinity weighers can count members per host
+   */
   group: z
     .object({
       uuid: z.uuid(),
