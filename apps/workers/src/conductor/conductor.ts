@@ -1,0 +1,60 @@
+// The conductor process's parts wired together: the database, the handlers on the bus, the
+// periodic tasks. main.ts runs it under runWorker; tests start it on a memory bus or a test vhost.
+import type { Bus, Logger } from "@nimbus/rpc";
+import type { Running } from "../shared/worker";
+import type { ConductorConfig } from "./config";
+import { livenessOf, type Conductor } from "./deps";
+import { conductorHandlers } from "./handlers";
+import { createNotifier } from "./notifier";
+import { periodicTasks, startPeriodicTasks, type PeriodicTask } from "./periodic";
+import { ServiceStates } from "./periodic/service-states";
+import { openDatabase, type Db } from "./repositories/db";
+
+export interface ConductorOptions {
+  config: ConductorConfig;
+  bus: Bus;
+  logger: Logger;
+  /** an open client to use (and leave open); otherwise one is opened from the config */
+  db?: Db;
+  now?: () => Date;
+  /** which periodic tasks to run (default: all) */
+  periodic?: (tasks: PeriodicTask[]) => PeriodicTask[];
+}
+
+export interface RunningConductor extends Running {
+  conductor: Conductor;
+}
+
+export function createConductor(opts: Omit<ConductorOptions, "periodic"> & { db: Db }): Conductor {
+  const now = opts.now ?? (() => new Date());
+  const liveness = () => livenessOf(opts.config, now());
+  return {
+    db: opts.db,
+    bus: opts.bus,
+    config: opts.config,
+    logger: opts.logger,
+    notifier: createNotifier({ bus: opts.bus, db: opts.db, logger: opts.logger, liveness }),
+    services: new ServiceStates(),
+    now,
+    liveness,
+  };
+}
+
+export async function startConductor(opts: ConductorOptions): Promise<RunningConductor> {
+  const ownDb = opts.db === undefined;
+  const db =
+    opts.db ?? openDatabase(opts.config.NIMBUS_DATABASE_URL, opts.config.NIMBUS_DB_POOL_SIZE);
+  const conductor = createConductor({ ...opts, db });
+  const server = await opts.bus.serve({ service: "conductor" }, conductorHandlers(conductor));
+  const all = periodicTasks(conductor);
+  const periodic = startPeriodicTasks(conductor, opts.periodic ? opts.periodic(all) : all);
+  return {
+    conductor,
+    async stop() {
+      await periodic.stop();
+      await server.close();
+      await conductor.notifier.flush();
+      if (ownDb) await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { Explanation } from "@nimbus/rpc";
+import { describe, expect, it } from "vitest";
+import { noValidHostMessage, summarizeExplanation, truncateMessage } from "./explanation";
+
+const explanation: Explanation = {
+  hostsConsidered: 3,
+  filters: [
+    {
+      name: "ComputeFilter",
+      before: 3,
+      after: 2,
+      removed: [{ host: "c", reason: "compute service is down" }],
+    },
+    {
+      name: "RamFilter",
+      before: 2,
+      after: 0,
+      removed: [
+        { host: "a", reason: "not enough free RAM" },
+        { host: "b", reason: "not enough free RAM" },
+      ],
+    },
+    { name: "DiskFilter", before: 0, after: 0, removed: [] },
+  ],
+  weighed: [],
+};
+
+describe("summarizeExplanation", () => {
+  it("names each filter that removed hosts, with how many and why", () => {
+    expect(summarizeExplanation(explanation)).toBe(
+      "ComputeFilter removed 1 host (compute service is down); RamFilter removed 2 hosts (not enough free RAM).",
+    );
+  });
+
+  it("says so when there are no hosts at all", () => {
+    expect(summarizeExplanation({ hostsConsidered: 0, filters: [], weighed: [] })).toBe(
+      "There are no compute hosts.",
+    );
+  });
+
+  it("uses the most common reason when hosts were removed for different ones", () => {
+    const mixed: Explanation = {
+      hostsConsidered: 3,
+      filters: [
+        {
+          name: "ImagePropertiesFilter",
+          before: 3,
+          after: 0,
+          removed: [
+            { host: "a", reason: "architecture aarch64 wanted" },
+            { host: "b", reason: "hypervisor_type xen wanted" },
+            { host: "c", reason: "hypervisor_type xen wanted" },
+          ],
+        },
+      ],
+      weighed: [],
+    };
+    expect(summarizeExplanation(mixed)).toBe(
+      "ImagePropertiesFilter removed 3 hosts (hypervisor_type xen wanted).",
+    );
+  });
+});
+
+describe("noValidHostMessage", () => {
+  it("starts with Nova's sentence and fits in a fault message", () => {
+    const message = noValidHostMessage(explanation);
+    expect(message).toMatch(/^No valid host was found\. ComputeFilter removed 1 host/);
+    const long = noValidHostMessage(explanation, "x".repeat(400));
+    expect(long).toHaveLength(255);
+    expect(long.endsWith("…")).toBe(true);
+  });
+
+  it("works without an explanation", () => {
+    expect(noValidHostMessage(null, "Every host filled up meanwhile.")).toBe(
+      "No valid host was found. Every host filled up meanwhile.",
+    );
+  });
+});
+
+describe("truncateMessage", () => {
+  it("leaves short messages alone", () => {
+    expect(truncateMessage("short")).toBe("short");
+  });
+});

@@ -1,0 +1,41 @@
+// Turning the scheduler's explanation into the few words a user reads in a server's fault.
+import type { Explanation } from "@nimbus/rpc";
+
+/** instance_faults.message is 255 characters. */
+export const MAX_FAULT_MESSAGE = 255;
+
+export const NO_VALID_HOST = "No valid host was found.";
+
+export function truncateMessage(message: string, max = MAX_FAULT_MESSAGE): string {
+  return message.length > max ? `${message.slice(0, max - 1)}…` : message;
+}
+
+/** "RamFilter removed 2 hosts (needs 4096 MB of RAM; …); ComputeFilter removed 1 host (…)". */
+export function summarizeExplanation(explanation: Explanation): string {
+  if (explanation.hostsConsidered === 0) return "There are no compute hosts.";
+  const parts = explanation.filters
+    .filter((f) => f.before > f.after)
+    .map((f) => {
+      const n = f.before - f.after;
+      const reason = mostCommon(f.removed.map((r) => r.reason));
+      return `${f.name} removed ${n} host${n === 1 ? "" : "s"}${reason ? ` (${reason})` : ""}`;
+    });
+  return parts.length > 0 ? `${parts.join("; ")}.` : "";
+}
+
+/** The fault message for a build no host could take. */
+export function noValidHostMessage(explanation: Explanation | null, extra?: string): string {
+  const summary = explanation ? summarizeExplanation(explanation) : "";
+  return truncateMessage([NO_VALID_HOST, summary, extra].filter(Boolean).join(" "));
+}
+
+function mostCommon(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  let best: string | undefined;
+  for (const v of values) {
+    const c = (counts.get(v) ?? 0) + 1;
+    counts.set(v, c);
+    if (best === undefined || c > counts.get(best)!) best = v;
+  }
+  return best;
+}

@@ -1,0 +1,239 @@
+// conductor.create_servers: check what the request refers to, count quota under the project's lock,
+// record the servers (BUILD / scheduling) with their request specs and "create" actions in one
+// transaction, answer, and leave the scheduling to conductor.schedule_and_build.
+//
+// A call can run twice (a conductor dying before its reply): the message id is recorded in the
+// same transaction, and the reservation id is derived from it, so a second run finds the servers
+// the first one created and answers with them instead of creating more.
+import { createHash, randomUUID } from "node:crypto";
+import { createServers, handler, RpcError, scheduleAndBuild } from "@nimbus/rpc";
+import type { Conductor } from "../deps";
+import { resourcesOf, SCHEDULE_EVENT } from "../flows/builds";
+import { displayNameFor, sanitizeHostname } from "../hostname";
+import { decideInstanceCount } from "../quota";
+import type { StoredSpec } from "../request-spec";
+import { startActions } from "../repositories/actions";
+import {
+  addGroupMembers,
+  countGroupMembers,
+  findKeyPair,
+  findServerGroup,
+  findUsableFlavor,
+  findVisibleImage,
+  lockProjectQuota,
+  quotaLimits,
+} from "../repositories/catalog";
+import { transaction } from "../repositories/db";
+import {
+  getByReservation,
+  insertInstances,
+  projectUsage,
+  type NewInstance,
+} from "../repositories/instances";
+import { rememberMessage } from "../repositories/messages";
+import { insertSpecs } from "../repositories/specs";
+import { isUuid } from "./get-server";
+
+const QUOTA_RESOURCES = [
+  "instances",
+  "cores",
+  "ram",
+  "metadata_items",
+  "server_group_members",
+] as const;
+const GiB = 1024 ** 3;
+
+const invalid = (message: string, resource: string) =>
+  new RpcError("invalid", message, { resource });
+
+export const createServersHandler = (c: Conductor) =>
+  handler(createServers, async (req, meta) => {
+    const { ctx } = meta;
+    const projectId = ctx.projectId;
+    const userId = ctx.userId;
+    if (!projectId || !userId) {
+      throw new RpcError(
+        "invalid",
+        "Creating a server needs a project and a user in the request context.",
+      );
+    }
+    if (req.minCount > req.maxCount) throw invalid("min_count must be <= max_count", "min_count");
+    const isAdmin = ctx.isAdmin === true;
+
+    const [flavor, image, keyPair, group, limits] = await Promise.all([
+      findUsableFlavor(c.db, req.flavorRef, projectId, isAdmin),
+      isUuid(req.imageRef)
+        ? findVisibleImage(c.db, req.imageRef, isAdmin ? null : projectId)
+        : null,
+      req.keyName === null ? null : findKeyPair(c.db, userId, req.keyName),
+      req.serverGroup === null
+        ? null
+        : findServerGroup(c.db, req.serverGroup, isAdmin ? null : projectId),
+      quotaLimits(c.db, projectId, QUOTA_RESOURCES),
+    ]);
+    // Nova's answers (HTTP 400) for references the caller cannot use; a flavor that is disabled or
+    // private to other projects is as unknown as one that does not exist.
+    if (!flavor || flavor.disabled) throw invalid("Invalid flavorRef provided.", "flavor");
+    if (!image) throw invalid("Can not find requested image", "image");
+    if (image.status !== "active") throw invalid(`Image ${image.id} is not active.`, "image");
+    if (req.keyName !== null && !keyPair) throw invalid("Invalid key_name provided.", "key_name");
+    if (req.serverGroup !== null && !group) {
+      throw invalid(`Instance group ${req.serverGroup} could not be found.`, "server_group");
+    }
+    const snapshot = flavor.snapshot;
+    if (snapshot.memoryMb < image.minRam) {
+      throw invalid("Flavor's memory is too small for requested image.", "flavor");
+    }
+    if (snapshot.rootGb > 0) {
+      const disk = snapshot.rootGb * GiB;
+      const imageSize = Math.max(image.size ?? 0, image.virtualSize ?? 0);
+      if (disk < image.minDisk * GiB) {
+        throw invalid(
+          `Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is ${disk} bytes, minimum size is ${image.minDisk * GiB} bytes.`,
+          "flavor",
+        );
+      }
+      if (disk < imageSize) {
+        throw invalid(
+          `Flavor's disk is too small for requested image. Flavor disk is ${disk} bytes, image is ${imageSize} bytes.`,
+          "flavor",
+        );
+      }
+    }
+    const zone = c.config.NIMBUS_DEFAULT_AVAILABILITY_ZONE;
+    if (req.availabilityZone !== null && req.availabilityZone !== zone) {
+      throw invalid("The requested availability zone is not available", "availability_zone");
+    }
+    const metadataLimit = limits.metadata_items!;
+    if (metadataLimit >= 0 && Object.keys(req.metadata).length > metadataLimit) {
+      throw new RpcError("over_quota", `Maximum number of metadata items exceeds ${metadataLimit}`);
+    }
+
+    const reservationId = `r-${createHash("sha256").update(meta.messageId).digest("hex").slice(0, 8)}`;
+    const now = c.now();
+    const spec: StoredSpec = {
+      flavor: {
+        memoryMb: snapshot.memoryMb,
+        vcpus: snapshot.vcpus,
+        rootGb: snapshot.rootGb,
+        ephemeralGb: snapshot.ephemeralGb,
+        swap: snapshot.swap,
+        extraSpecs: snapshot.extraSpecs,
+      },
+      image: { id: image.id, properties: image.properties },
+      imageRef: {
+        id: image.id,
+        diskFormat: image.diskFormat ?? "raw",
+        size: image.size,
+        checksum: image.checksum,
+        osHashValue: image.osHashValue,
+      },
+      availabilityZone: req.availabilityZone,
+      forceHost: req.forceHost,
+      groupUuid: group?.uuid ?? null,
+      schedulerHints: req.schedulerHints,
+      ignoreHosts: [],
+      attempt: 0,
+      failures: 0,
+    };
+
+    const created = await transaction(
+      c.db,
+      async (tx) => {
+        if (!(await rememberMessage(tx, meta.messageId, now))) return null;
+        await lockProjectQuota(tx, projectId, now);
+        const usage = await projectUsage(tx, projectId);
+        const decision = decideInstanceCount(
+          { instances: limits.instances!, cores: limits.cores!, ram: limits.ram! },
+          usage,
+          snapshot,
+          req.minCount,
+          req.maxCount,
+        );
+        if (!decision.ok) throw new RpcError("over_quota", decision.message);
+        const count = decision.count;
+        const groupLimit = limits.server_group_members!;
+        if (
+          group &&
+          groupLimit >= 0 &&
+          (await countGroupMembers(tx, group.id)) + count > groupLimit
+        ) {
+          throw new RpcError("over_quota", "Quota exceeded, too many servers in group");
+        }
+
+        const rows: NewInstance[] = Array.from({ length: count }, (_, index) => {
+          const uuid = randomUUID();
+          const displayName = displayNameFor(req.name, index, count);
+          return {
+            uuid,
+            projectId,
+            userId,
+            displayName,
+            hostname:
+              count === 1 && req.hostname !== null
+                ? req.hostname
+                : sanitizeHostname(displayName, uuid),
+            description: req.description,
+            flavor: snapshot,
+            imageRef: image.id,
+            availabilityZone: req.availabilityZone,
+            metadata: req.metadata,
+            keyName: keyPair?.name ?? null,
+            keyData: keyPair?.publicKey ?? null,
+            userData: req.userData,
+            launchIndex: index,
+            reservationId,
+            accessIpV4: req.accessIpV4,
+            accessIpV6: req.accessIpV6,
+            createdAt: now,
+          };
+        });
+        const uuids = rows.map((r) => r.uuid);
+        await insertInstances(tx, rows);
+        await insertSpecs(
+          tx,
+          uuids.map((uuid) => ({ uuid, spec })),
+          now,
+        );
+        await startActions(
+          tx,
+          uuids,
+          { action: "create", requestId: ctx.requestId, userId, projectId, now },
+          { name: SCHEDULE_EVENT, host: c.bus.host },
+        );
+        if (group) await addGroupMembers(tx, group.id, uuids, now);
+        return uuids;
+      },
+      { readCommitted: true },
+    );
+
+    const servers = (await getByReservation(c.db, reservationId, projectId)).map((r) => r.instance);
+    if (created === null) {
+      meta.logger.info(
+        { reservationId },
+        "create_servers ran before for this message; answering again",
+      );
+      return { reservationId, servers };
+    }
+    meta.logger.info(
+      {
+        reservationId,
+        count: created.length,
+        flavor: snapshot.id,
+        image: image.id,
+        ...resourcesOf(snapshot),
+      },
+      "servers created",
+    );
+    for (const server of servers) {
+      c.notifier.instanceCreated(server, ctx);
+      c.notifier.actionStarted(server.uuid, ctx.requestId, server.name, ctx);
+    }
+    try {
+      await c.bus.cast(scheduleAndBuild, { instanceUuids: created }, { ctx });
+    } catch (err) {
+      // The servers are recorded: the recovery sweep schedules them after the stuck timeout.
+      meta.logger.error({ err, reservationId }, "could not cast schedule_and_build");
+    }
+    return { reservationId, servers };
+  });

@@ -1,0 +1,109 @@
+// Notifications after committed writes. They leave after the handler's commit but do not hold up
+// its reply: a publish (and the read some of them need) runs in the background, and a failure is
+// logged, never thrown at the request that caused it. Events about one thing (a server, a node, a
+// service) leave in the order they were asked for; different things do not wait for each other.
+import {
+  computeNodeUpdateEvent,
+  instanceActionEvent,
+  instanceCreateEvent,
+  instanceDeleteEvent,
+  instanceUpdateEvent,
+  serviceUpdateEvent,
+  type Bus,
+  type Instance,
+  type Logger,
+  type RequestContext,
+} from "@nimbus/rpc";
+import type { z } from "zod";
+import { findActionId, getAction } from "./repositories/actions";
+import type { Sql } from "./repositories/db";
+import { getNode } from "./repositories/hosts";
+import { toComputeNode, type Liveness } from "./repositories/mapping";
+
+export type ServiceUpdate = z.input<typeof serviceUpdateEvent.payload>;
+
+export interface Notifier {
+  instanceCreated(instance: Instance, ctx: RequestContext): void;
+  instanceUpdated(instance: Instance, ctx: RequestContext): void;
+  instanceDeleted(
+    instance: Pick<Instance, "uuid" | "projectId" | "name">,
+    ctx: RequestContext,
+  ): void;
+  /** reads the action with its events, then publishes instance.action */
+  actionChanged(actionId: number, instanceName: string, ctx: RequestContext): void;
+  /** the same for the action `requestId` started on the server */
+  actionStarted(uuid: string, requestId: string, instanceName: string, ctx: RequestContext): void;
+  /** reads the node with its service, then publishes compute_node.update */
+  nodeChanged(nodeId: number, ctx: RequestContext): void;
+  serviceChanged(update: ServiceUpdate, ctx: RequestContext): void;
+  /** Resolves when everything asked for so far has been published (or has failed). */
+  flush(): Promise<void>;
+}
+
+export function createNotifier(deps: {
+  bus: Bus;
+  db: Sql;
+  logger: Logger;
+  liveness: () => Liveness;
+}): Notifier {
+  const { bus, db, logger } = deps;
+  const pending = new Set<Promise<void>>();
+  /** the last publish queued per subject */
+  const tails = new Map<string, Promise<void>>();
+
+  const run = (subject: string, what: string, fn: () => Promise<void>) => {
+    const p = (tails.get(subject) ?? Promise.resolve())
+      .then(fn)
+      .catch((err: unknown) => logger.warn({ err, what, subject }, "notification failed"));
+    tails.set(subject, p);
+    pending.add(p);
+    void p.finally(() => {
+      pending.delete(p);
+      if (tails.get(subject) === p) tails.delete(subject);
+    });
+  };
+
+  return {
+    instanceCreated: (instance, ctx) =>
+      run(instance.uuid, "instance.create", () =>
+        bus.publish(instanceCreateEvent, { instance }, { ctx }),
+      ),
+    instanceUpdated: (instance, ctx) =>
+      run(instance.uuid, "instance.update", () =>
+        bus.publish(instanceUpdateEvent, { instance }, { ctx }),
+      ),
+    instanceDeleted: ({ uuid, projectId, name }, ctx) =>
+      run(uuid, "instance.delete", () =>
+        bus.publish(instanceDeleteEvent, { uuid, projectId, name }, { ctx }),
+      ),
+    actionChanged: (actionId, instanceName, ctx) =>
+      run(`action:${actionId}`, "instance.action", async () => {
+        const action = await getAction(db, actionId);
+        if (action) await bus.publish(instanceActionEvent, { instanceName, action }, { ctx });
+      }),
+    actionStarted: (uuid, requestId, instanceName, ctx) =>
+      run(uuid, "instance.action", async () => {
+        const actionId = await findActionId(db, uuid, requestId);
+        const action = actionId === null ? null : await getAction(db, actionId);
+        if (action) await bus.publish(instanceActionEvent, { instanceName, action }, { ctx });
+      }),
+    nodeChanged: (nodeId, ctx) =>
+      run(`node:${nodeId}`, "compute_node.update", async () => {
+        const row = await getNode(db, nodeId);
+        if (row) {
+          await bus.publish(
+            computeNodeUpdateEvent,
+            { node: toComputeNode(row, deps.liveness()) },
+            { ctx },
+          );
+        }
+      }),
+    serviceChanged: (update, ctx) =>
+      run(`service:${update.binary}:${update.host}`, "service.update", () =>
+        bus.publish(serviceUpdateEvent, update, { ctx }),
+      ),
+    async flush() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}

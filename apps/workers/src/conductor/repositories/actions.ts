@@ -1,0 +1,227 @@
+// Instance actions (one per user request on a server) and their events (the steps each service
+// took), as os-instance-actions shows them.
+import type { InstanceAction } from "@nimbus/rpc";
+import { inList, Prisma, type Sql, type Tx } from "./db";
+import { toInstanceAction, type ActionRow, type EventRow } from "./mapping";
+
+export interface ActionStart {
+  action: string;
+  requestId: string;
+  userId: string | null;
+  projectId: string | null;
+  /** the lock action keeps the lock's reason here */
+  message?: string | null;
+  now: Date;
+}
+
+/** Record one action; throws a unique violation when this request already acted on the server. */
+export async function startAction(tx: Sql, uuid: string, start: ActionStart): Promise<number> {
+  const created = await tx.instanceAction.create({
+    data: {
+      action: start.action,
+      instanceUuid: uuid,
+      requestId: start.requestId,
+      userId: start.userId,
+      projectId: start.projectId,
+      message: start.message ?? null,
+      startTime: start.now,
+      createdAt: start.now,
+      updatedAt: start.now,
+    },
+    select: { id: true },
+  });
+  return created.id;
+}
+
+/** The same action for many new servers, each with `event` started: three statements in all. */
+export async function startActions(
+  tx: Tx,
+  uuids: string[],
+  start: ActionStart,
+  event: { name: string; host: string | null },
+): Promise<void> {
+  await tx.instanceAction.createMany({
+    data: uuids.map((instanceUuid) => ({
+      action: start.action,
+      instanceUuid,
+      requestId: start.requestId,
+      userId: start.userId,
+      projectId: start.projectId,
+      startTime: start.now,
+      createdAt: start.now,
+      updatedAt: start.now,
+    })),
+  });
+  await tx.$executeRaw`
+    INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
+    SELECT id, ${event.name}, ${start.now}, ${event.host}, ${start.now}, ${start.now}
+      FROM instance_actions
+     WHERE request_id = ${start.requestId} AND instance_uuid IN (${inList(uuids)})`;
+}
+
+/**
+ * The action a message belongs to: the one its request started on the server; failing that (a
+ * periodic task, a compute host acting on its own), the newest unfinished one.
+ */
+export async function findActionId(
+  sql: Sql,
+  uuid: string,
+  requestId: string,
+): Promise<number | null> {
+  const rows = await sql.$queryRaw<{ id: number }[]>`
+    (SELECT id, 0 AS pref FROM instance_actions WHERE instance_uuid = ${uuid} AND request_id = ${requestId})
+    UNION ALL
+    (SELECT id, 1 AS pref FROM instance_actions
+      WHERE instance_uuid = ${uuid} AND finish_time IS NULL ORDER BY id DESC LIMIT 1)
+    ORDER BY pref LIMIT 1`;
+  return rows[0]?.id ?? null;
+}
+
+/** The action `requestId` recorded on the server, if any. */
+export async function actionOfRequest(
+  sql: Sql,
+  uuid: string,
+  requestId: string,
+): Promise<number | null> {
+  const rows = await sql.$queryRaw<{ id: number }[]>`
+    SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND request_id = ${requestId}`;
+  return rows[0]?.id ?? null;
+}
+
+/** The server's latest action named `action` (e.g. its "create"). */
+export async function latestActionId(
+  sql: Sql,
+  uuid: string,
+  action: string,
+): Promise<number | null> {
+  const rows = await sql.$queryRaw<{ id: number }[]>`
+    SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND action = ${action}
+     ORDER BY id DESC LIMIT 1`;
+  return rows[0]?.id ?? null;
+}
+
+/** Start an event, unless the same step is already running on this action (a redelivery). */
+export async function startEvent(
+  sql: Sql,
+  actionId: number,
+  event: string,
+  host: string | null,
+  now: Date,
+): Promise<void> {
+  await sql.$executeRaw`
+    INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
+    SELECT ${actionId}, ${event}, ${now}, ${host}, ${now}, ${now} FROM DUAL
+     WHERE NOT EXISTS (SELECT 1 FROM instance_action_events
+                        WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL)`;
+}
+
+export interface EventFinish {
+  result: "Success" | "Error";
+  traceback?: string | null;
+  details?: string | null;
+  host?: string | null;
+}
+
+/**
+ * Finish the running event of that name. With none running, it is recorded as started and finished
+ * now — unless the action has such an event already (another service finished it first), or
+ * `record` is false.
+ */
+export async function finishEvent(
+  sql: Sql,
+  actionId: number,
+  event: string,
+  finish: EventFinish,
+  now: Date,
+  { record = true }: { record?: boolean } = {},
+): Promise<void> {
+  const n = await sql.$executeRaw`
+    UPDATE instance_action_events
+       SET finish_time = ${now}, result = ${finish.result}, traceback = ${finish.traceback ?? null},
+           details = ${finish.details ?? null}, host = COALESCE(${finish.host ?? null}, host),
+           updated_at = ${now}
+     WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL
+     ORDER BY id DESC LIMIT 1`;
+  if (n === 0 && record) {
+    await sql.$executeRaw`
+      INSERT INTO instance_action_events
+        (action_id, event, start_time, finish_time, result, traceback, details, host, created_at, updated_at)
+      SELECT ${actionId}, ${event}, ${now}, ${now}, ${finish.result}, ${finish.traceback ?? null},
+             ${finish.details ?? null}, ${finish.host ?? null}, ${now}, ${now} FROM DUAL
+       WHERE NOT EXISTS (SELECT 1 FROM instance_action_events
+                          WHERE action_id = ${actionId} AND event = ${event})`;
+  }
+}
+
+/** An action is over; `failed` marks it as Nova does, with the message "Error". */
+export async function finishAction(sql: Sql, actionId: number, now: Date, failed = false) {
+  await sql.$executeRaw`
+    UPDATE instance_actions
+       SET finish_time = COALESCE(finish_time, ${now}), updated_at = ${now},
+           message = IF(${failed}, 'Error', message)
+     WHERE id = ${actionId}`;
+}
+
+export async function getAction(sql: Sql, actionId: number): Promise<InstanceAction | null> {
+  const actions = await sql.$queryRaw<ActionRow[]>`
+    SELECT id, action, instance_uuid, request_id, user_id, project_id, start_time, finish_time,
+           message, updated_at
+      FROM instance_actions WHERE id = ${actionId}`;
+  const action = actions[0];
+  if (!action) return null;
+  return toInstanceAction(action, await eventsOf(sql, [actionId]));
+}
+
+async function eventsOf(sql: Sql, actionIds: number[]): Promise<EventRow[]> {
+  if (actionIds.length === 0) return [];
+  return sql.$queryRaw<EventRow[]>`
+    SELECT action_id, event, start_time, finish_time, result, traceback, host, details
+      FROM instance_action_events WHERE action_id IN (${inList(actionIds)}) ORDER BY id`;
+}
+
+export interface ActionQuery {
+  requestId?: string;
+  changesSince?: Date;
+  changesBefore?: Date;
+  limit?: number;
+  /** the request id of the last action of the previous page */
+  marker?: string;
+}
+
+/** A server's actions, newest first; `marker` not found → "marker". */
+export async function listActions(
+  sql: Sql,
+  uuid: string,
+  q: ActionQuery,
+): Promise<InstanceAction[] | "marker"> {
+  const where: Prisma.Sql[] = [Prisma.sql`a.instance_uuid = ${uuid}`];
+  if (q.requestId !== undefined) where.push(Prisma.sql`a.request_id = ${q.requestId}`);
+  if (q.changesSince) where.push(Prisma.sql`a.updated_at >= ${q.changesSince}`);
+  if (q.changesBefore) where.push(Prisma.sql`a.updated_at <= ${q.changesBefore}`);
+  if (q.marker !== undefined) {
+    const [m] = await sql.$queryRaw<{ id: number; created_at: Date }[]>`
+      SELECT id, created_at FROM instance_actions
+       WHERE instance_uuid = ${uuid} AND request_id = ${q.marker}`;
+    if (!m) return "marker";
+    where.push(
+      Prisma.sql`(a.created_at < ${m.created_at} OR (a.created_at = ${m.created_at} AND a.id < ${m.id}))`,
+    );
+  }
+  const actions = await sql.$queryRaw<ActionRow[]>`
+    SELECT a.id, a.action, a.instance_uuid, a.request_id, a.user_id, a.project_id, a.start_time,
+           a.finish_time, a.message, a.updated_at
+      FROM instance_actions a
+     WHERE ${Prisma.join(where, " AND ")}
+     ORDER BY a.created_at DESC, a.id DESC
+     ${q.limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${q.limit}`}`;
+  const events = await eventsOf(
+    sql,
+    actions.map((a) => a.id),
+  );
+  return actions.map((a) =>
+    toInstanceAction(
+      a,
+      events.filter((e) => e.action_id === a.id),
+    ),
+  );
+}

@@ -1,0 +1,334 @@
+// Instances: reads (one round trip per server, with its group, lock reason and latest fault),
+// the batched inserts of a create, and the guarded writes the state machine is made of.
+//
+// What the request spec knows (the zone asked for, the image's properties, the hints) is read from
+// it with every instance. The lock reason has no column of its own: it is the message of the instance's latest "lock"
+// action (mapping.ts hides that message from the action list).
+import type { FlavorSnapshot, InstanceFault } from "@nimbus/rpc";
+import type { PowerStateValue, TaskState, VmState } from "@nimbus/rpc/domain";
+import { inList, Prisma, type Sql, type Tx } from "./db";
+import { toInstanceRecord, type InstanceRecord, type InstanceRow } from "./mapping";
+
+const SELECT = Prisma.sql`
+  SELECT i.id, i.uuid, i.display_name, i.hostname, i.description, i.project_id, i.user_id,
+         i.vm_state, i.task_state, i.power_state, i.host, i.node, i.availability_zone, i.flavor,
+         i.old_flavor, i.new_flavor, i.image_ref, i.key_name, i.metadata, i.user_data, i.locked,
+         i.locked_by, i.launch_index, i.reservation_id, i.progress, i.access_ip_v4, i.access_ip_v6,
+         i.created_at, i.updated_at, i.launched_at, i.terminated_at, i.deleted_at, i.deleted,
+         (SELECT g.uuid FROM server_group_members m JOIN server_groups g ON g.id = m.group_id
+           WHERE m.instance_uuid = i.uuid) AS group_uuid,
+         IF(i.locked, (SELECT a.message FROM instance_actions a
+                        WHERE a.instance_uuid = i.uuid AND a.action = 'lock'
+                        ORDER BY a.id DESC LIMIT 1), NULL) AS locked_reason,
+         f.code AS fault_code, f.message AS fault_message, f.details AS fault_details,
+         f.created_at AS fault_created_at, r.spec
+    FROM instances i
+    LEFT JOIN request_specs r ON r.instance_uuid = i.uuid
+    LEFT JOIN instance_faults f
+      ON f.id = (SELECT MAX(x.id) FROM instance_faults x WHERE x.instance_uuid = i.uuid)`;
+
+export interface Scope {
+  /** null: any project */
+  projectId: string | null;
+  /** also soft-deleted instances */
+  withDeleted?: boolean;
+}
+
+export async function getInstance(
+  sql: Sql,
+  uuid: string,
+  scope: Scope = { projectId: null },
+): Promise<InstanceRecord | null> {
+  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT}
+    WHERE i.uuid = ${uuid}
+      ${scope.projectId === null ? Prisma.empty : Prisma.sql`AND i.project_id = ${scope.projectId}`}
+      ${scope.withDeleted ? Prisma.empty : Prisma.sql`AND i.deleted = 0`}`;
+  return rows[0] ? toInstanceRecord(rows[0]) : null;
+}
+
+/** Instances by id, in the order of `ids`. */
+export async function getInstancesById(sql: Sql, ids: number[]): Promise<InstanceRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT} WHERE i.id IN (${inList(ids)})`;
+  const byId = new Map(rows.map((r) => [r.id, toInstanceRecord(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function getInstancesByUuid(sql: Sql, uuids: string[]): Promise<InstanceRecord[]> {
+  if (uuids.length === 0) return [];
+  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT} WHERE i.uuid IN (${inList(uuids)})`;
+  return rows.map(toInstanceRecord);
+}
+
+export async function getByReservation(
+  sql: Sql,
+  reservationId: string,
+  projectId: string,
+): Promise<InstanceRecord[]> {
+  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT}
+    WHERE i.reservation_id = ${reservationId} AND i.project_id = ${projectId}
+    ORDER BY i.launch_index`;
+  return rows.map(toInstanceRecord);
+}
+
+/** Live instances on a host, and the uuids of the ones deleted in the last `sinceDays` days. */
+export async function instancesOnHost(
+  sql: Sql,
+  host: string,
+  deletedSince: Date,
+): Promise<{ live: InstanceRecord[]; deletedUuids: string[] }> {
+  const [rows, deleted] = await Promise.all([
+    sql.$queryRaw<InstanceRow[]>`${SELECT} WHERE i.host = ${host} AND i.deleted = 0 ORDER BY i.id`,
+    sql.$queryRaw<{ uuid: string }[]>`
+      SELECT uuid FROM instances
+       WHERE host = ${host} AND deleted <> 0 AND deleted_at >= ${deletedSince}`,
+  ]);
+  return { live: rows.map(toInstanceRecord), deletedUuids: deleted.map((r) => r.uuid) };
+}
+
+export interface NewInstance {
+  uuid: string;
+  projectId: string;
+  userId: string;
+  displayName: string;
+  hostname: string;
+  description: string | null;
+  flavor: FlavorSnapshot;
+  imageRef: string;
+  availabilityZone: string | null;
+  metadata: Record<string, string>;
+  keyName: string | null;
+  keyData: string | null;
+  userData: string | null;
+  launchIndex: number;
+  reservationId: string;
+  accessIpV4: string | null;
+  accessIpV6: string | null;
+  createdAt: Date;
+}
+
+export async function insertInstances(tx: Tx, instances: NewInstance[]): Promise<void> {
+  await tx.instance.createMany({
+    data: instances.map((i) => ({
+      uuid: i.uuid,
+      projectId: i.projectId,
+      userId: i.userId,
+      displayName: i.displayName,
+      hostname: i.hostname,
+      description: i.description,
+      flavor: i.flavor,
+      memoryMb: i.flavor.memoryMb,
+      vcpus: i.flavor.vcpus,
+      rootGb: i.flavor.rootGb,
+      ephemeralGb: i.flavor.ephemeralGb,
+      imageRef: i.imageRef,
+      availabilityZone: i.availabilityZone,
+      vmState: "building",
+      taskState: "scheduling",
+      powerState: 0,
+      metadata: i.metadata,
+      keyName: i.keyName,
+      keyData: i.keyData,
+      userData: i.userData,
+      launchIndex: i.launchIndex,
+      reservationId: i.reservationId,
+      progress: 0,
+      accessIpV4: i.accessIpV4,
+      accessIpV6: i.accessIpV6,
+      createdAt: i.createdAt,
+      updatedAt: i.createdAt,
+    })),
+  });
+}
+
+/** Live instances of a project and the vCPUs and RAM they hold (quota usage). */
+export async function projectUsage(
+  sql: Sql,
+  projectId: string,
+): Promise<{ instances: number; cores: number; ram: number }> {
+  const [row] = await sql.$queryRaw<{ n: bigint; cores: unknown; ram: unknown }[]>`
+    SELECT COUNT(*) AS n, COALESCE(SUM(vcpus), 0) AS cores, COALESCE(SUM(memory_mb), 0) AS ram
+      FROM instances WHERE project_id = ${projectId} AND deleted = 0`;
+  return {
+    instances: Number(row?.n ?? 0),
+    cores: Number(row?.cores ?? 0),
+    ram: Number(row?.ram ?? 0),
+  };
+}
+
+/** The columns a state change may set. `undefined` leaves a column alone. */
+export interface InstanceChanges {
+  vmState?: VmState;
+  taskState?: TaskState | null;
+  powerState?: PowerStateValue;
+  launchedAt?: Date;
+  terminatedAt?: Date;
+  node?: string | null;
+  host?: string | null;
+  progress?: number;
+  locked?: boolean;
+  lockedBy?: string | null;
+  displayName?: string;
+  description?: string | null;
+  hostname?: string;
+  accessIpV4?: string | null;
+  accessIpV6?: string | null;
+  availabilityZone?: string | null;
+  flavor?: FlavorSnapshot;
+  oldFlavor?: FlavorSnapshot | null;
+  newFlavor?: FlavorSnapshot | null;
+  /** the vcpus / memory_mb / root_gb / ephemeral_gb columns (what quota counts) */
+  size?: { vcpus: number; memoryMb: number; rootGb: number; ephemeralGb: number };
+}
+
+const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+
+function setClause(changes: InstanceChanges, now: Date): Prisma.Sql {
+  const sets: Prisma.Sql[] = [Prisma.sql`updated_at = ${now}`];
+  const col = (name: string, value: unknown) =>
+    sets.push(Prisma.sql`${Prisma.raw(name)} = ${value}`);
+  if (changes.vmState !== undefined) col("vm_state", changes.vmState);
+  if (changes.taskState !== undefined) col("task_state", changes.taskState);
+  if (changes.powerState !== undefined) col("power_state", changes.powerState);
+  if (changes.launchedAt !== undefined) col("launched_at", changes.launchedAt);
+  if (changes.terminatedAt !== undefined) col("terminated_at", changes.terminatedAt);
+  if (changes.node !== undefined) col("node", changes.node);
+  if (changes.host !== undefined) col("host", changes.host);
+  if (changes.progress !== undefined) col("progress", changes.progress);
+  if (changes.locked !== undefined) col("locked", changes.locked);
+  if (changes.lockedBy !== undefined) col("locked_by", changes.lockedBy);
+  if (changes.displayName !== undefined) col("display_name", changes.displayName);
+  if (changes.description !== undefined) col("description", changes.description);
+  if (changes.hostname !== undefined) col("hostname", changes.hostname);
+  if (changes.accessIpV4 !== undefined) col("access_ip_v4", changes.accessIpV4);
+  if (changes.accessIpV6 !== undefined) col("access_ip_v6", changes.accessIpV6);
+  if (changes.availabilityZone !== undefined) col("availability_zone", changes.availabilityZone);
+  if (changes.flavor !== undefined) col("flavor", json(changes.flavor));
+  if (changes.oldFlavor !== undefined) col("old_flavor", json(changes.oldFlavor));
+  if (changes.newFlavor !== undefined) col("new_flavor", json(changes.newFlavor));
+  if (changes.size !== undefined) {
+    col("vcpus", changes.size.vcpus);
+    col("memory_mb", changes.size.memoryMb);
+    col("root_gb", changes.size.rootGb);
+    col("ephemeral_gb", changes.size.ephemeralGb);
+  }
+  return Prisma.join(sets, ", ");
+}
+
+export interface Guard {
+  /** the update applies only while the task state is one of these */
+  taskStates?: readonly (TaskState | null)[];
+  vmStates?: readonly VmState[];
+  host?: string | null;
+  powerState?: number;
+}
+
+function guardClause(guard: Guard): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (guard.taskStates) {
+    const named = guard.taskStates.filter((t): t is TaskState => t !== null);
+    const alternatives: Prisma.Sql[] = [];
+    if (named.length) alternatives.push(Prisma.sql`task_state IN (${inList(named)})`);
+    if (named.length < guard.taskStates.length) alternatives.push(Prisma.sql`task_state IS NULL`);
+    parts.push(Prisma.sql`(${Prisma.join(alternatives, " OR ")})`);
+  }
+  if (guard.vmStates) parts.push(Prisma.sql`vm_state IN (${inList(guard.vmStates)})`);
+  if (guard.host !== undefined) {
+    parts.push(guard.host === null ? Prisma.sql`host IS NULL` : Prisma.sql`host = ${guard.host}`);
+  }
+  if (guard.powerState !== undefined) parts.push(Prisma.sql`power_state = ${guard.powerState}`);
+  return parts.length ? Prisma.sql`AND ${Prisma.join(parts, " AND ")}` : Prisma.empty;
+}
+
+/**
+ * Compare-and-swap: apply `changes` to a live instance only while `guard` holds.
+ * Returns whether it applied.
+ */
+export async function updateInstance(
+  sql: Sql,
+  uuid: string,
+  guard: Guard,
+  changes: InstanceChanges,
+  now: Date,
+): Promise<boolean> {
+  const n = await sql.$executeRaw`
+    UPDATE instances SET ${setClause(changes, now)}
+     WHERE uuid = ${uuid} AND deleted = 0 ${guardClause(guard)}`;
+  return n === 1;
+}
+
+/** Lock a live instance's row for the rest of the transaction. */
+export async function lockInstance(tx: Tx, uuid: string): Promise<InstanceRecord | null> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM instances WHERE uuid = ${uuid} AND deleted = 0 FOR UPDATE`;
+  return rows[0] ? getInstance(tx, uuid) : null;
+}
+
+/** Nova's soft delete: the row stays (for os-instance-actions and changes-since) with deleted = id. */
+export async function softDelete(tx: Tx, uuid: string, now: Date): Promise<boolean> {
+  const n = await tx.$executeRaw`
+    UPDATE instances
+       SET deleted = id, deleted_at = ${now}, terminated_at = ${now}, updated_at = ${now},
+           vm_state = 'deleted', task_state = NULL, power_state = 0
+     WHERE uuid = ${uuid} AND deleted = 0`;
+  return n === 1;
+}
+
+export async function addFault(
+  sql: Sql,
+  uuid: string,
+  fault: Omit<InstanceFault, "createdAt">,
+  host: string | null,
+  now: Date,
+): Promise<void> {
+  await sql.$executeRaw`
+    INSERT INTO instance_faults (instance_uuid, code, message, details, host, created_at)
+    VALUES (${uuid}, ${fault.code}, ${fault.message}, ${fault.details}, ${host}, ${now})`;
+}
+
+/** Power states of a host's instances that have no task running (the sync may act on those). */
+export async function idleInstancesOnHost(
+  sql: Sql,
+  host: string,
+  uuids: string[],
+): Promise<{ uuid: string; vmState: string; powerState: number }[]> {
+  if (uuids.length === 0) return [];
+  const rows = await sql.$queryRaw<{ uuid: string; vm_state: string; power_state: number }[]>`
+    SELECT uuid, vm_state, power_state FROM instances
+     WHERE host = ${host} AND deleted = 0 AND task_state IS NULL AND uuid IN (${inList(uuids)})`;
+  return rows.map((r) => ({ uuid: r.uuid, vmState: r.vm_state, powerState: r.power_state }));
+}
+
+/** Builds still waiting for a host since before `before` (their schedule_and_build was lost). */
+export async function unplacedBuildsSince(
+  sql: Sql,
+  before: Date,
+  limit: number,
+): Promise<string[]> {
+  const rows = await sql.$queryRaw<{ uuid: string }[]>`
+    SELECT uuid FROM instances
+     WHERE vm_state = 'building' AND task_state = 'scheduling' AND host IS NULL AND deleted = 0
+       AND updated_at < ${before}
+     ORDER BY id LIMIT ${limit}`;
+  return rows.map((r) => r.uuid);
+}
+
+export async function touchInstances(sql: Sql, uuids: string[], now: Date): Promise<void> {
+  if (uuids.length === 0) return;
+  await sql.$executeRaw`UPDATE instances SET updated_at = ${now} WHERE uuid IN (${inList(uuids)})`;
+}
+
+/** Live instances on any of `hosts` in a vm/task state, unchanged since before `before`. */
+export async function instancesOnHosts(
+  sql: Sql,
+  hosts: string[],
+  where: { vmState?: VmState; taskState?: TaskState; before: Date },
+): Promise<{ uuid: string; host: string }[]> {
+  if (hosts.length === 0) return [];
+  return sql.$queryRaw<{ uuid: string; host: string }[]>`
+    SELECT uuid, host FROM instances
+     WHERE host IN (${inList(hosts)}) AND deleted = 0 AND updated_at < ${where.before}
+       ${where.vmState === undefined ? Prisma.empty : Prisma.sql`AND vm_state = ${where.vmState}`}
+       ${where.taskState === undefined ? Prisma.empty : Prisma.sql`AND task_state = ${where.taskState}`}
+     ORDER BY id LIMIT 1000`;
+}

@@ -1,0 +1,69 @@
+// Request specs: what each build asked the scheduler for, and how far it got (request-spec.ts).
+import { storedSpecSchema, type StoredSpec } from "../request-spec";
+import { inList, type Sql, type Tx } from "./db";
+
+export async function insertSpecs(tx: Tx, specs: { uuid: string; spec: StoredSpec }[], now: Date) {
+  await tx.requestSpec.createMany({
+    data: specs.map((s) => ({
+      instanceUuid: s.uuid,
+      spec: s.spec,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  });
+}
+
+export async function getSpecs(sql: Sql, uuids: string[]): Promise<Map<string, StoredSpec>> {
+  if (uuids.length === 0) return new Map();
+  const rows = await sql.$queryRaw<{ instance_uuid: string; spec: unknown }[]>`
+    SELECT instance_uuid, spec FROM request_specs WHERE instance_uuid IN (${inList(uuids)})`;
+  return new Map(rows.map((r) => [r.instance_uuid, storedSpecSchema.parse(r.spec)]));
+}
+
+export async function saveSpec(sql: Sql, uuid: string, spec: StoredSpec, now: Date): Promise<void> {
+  await sql.$executeRaw`
+    UPDATE request_specs SET spec = ${JSON.stringify(spec)}, updated_at = ${now}
+     WHERE instance_uuid = ${uuid}`;
+}
+
+/**
+ * Move a placed but not yet started build to a new attempt number, so that whichever build message
+ * still names the old one is dropped by start_build. Applies only while the instance is still
+ * waiting on `host` at attempt `from`.
+ */
+export async function bumpAttempt(
+  sql: Sql,
+  uuid: string,
+  host: string,
+  from: number,
+  now: Date,
+): Promise<boolean> {
+  const n = await sql.$executeRaw`
+    UPDATE request_specs r JOIN instances i ON i.uuid = r.instance_uuid
+       SET r.spec = JSON_SET(r.spec, '$.attempt', ${from + 1}), r.updated_at = ${now},
+           i.updated_at = ${now}
+     WHERE r.instance_uuid = ${uuid} AND i.deleted = 0 AND i.host = ${host}
+       AND i.vm_state = 'building' AND i.task_state = 'scheduling'
+       AND JSON_VALUE(r.spec, '$.attempt') = ${from}`;
+  return n > 0;
+}
+
+/**
+ * start_build's compare-and-swap: scheduling → spawning, only while the instance is live, on
+ * `host`, and at build attempt `attempt`. Returns whether it applied.
+ */
+export async function takeBuild(
+  sql: Sql,
+  uuid: string,
+  host: string,
+  attempt: number,
+  now: Date,
+): Promise<boolean> {
+  const n = await sql.$executeRaw`
+    UPDATE instances i JOIN request_specs r ON r.instance_uuid = i.uuid
+       SET i.task_state = 'spawning', i.updated_at = ${now}
+     WHERE i.uuid = ${uuid} AND i.deleted = 0 AND i.host = ${host}
+       AND i.vm_state = 'building' AND i.task_state = 'scheduling'
+       AND JSON_VALUE(r.spec, '$.attempt') = ${attempt}`;
+  return n > 0;
+}

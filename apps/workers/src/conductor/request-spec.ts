@@ -1,0 +1,27 @@
+// What the conductor keeps per instance in request_specs.spec: what the scheduler is asked for,
+// the image the compute host must fetch, and the build's progress (Nova's RequestSpec plus the
+// retry bookkeeping it keeps in filter_properties).
+import { hostName, imageRefSchema, requestSpecSchema, schedulerHintsSchema } from "@nimbus/rpc";
+import { z } from "zod";
+
+export const storedSpecSchema = z.object({
+  flavor: requestSpecSchema.shape.flavor,
+  image: requestSpecSchema.shape.image,
+  /** what compute.build_and_run_instance needs to fetch and verify the image */
+  imageRef: imageRefSchema,
+  availabilityZone: z.string().max(255).nullable(),
+  forceHost: hostName.nullable(),
+  groupUuid: z.uuid().nullable(),
+  /** every hint as the user gave it (shown by the API from 2.100) */
+  schedulerHints: schedulerHintsSchema,
+  /** hosts a build of this instance failed on (never offered again) */
+  ignoreHosts: z.array(hostName),
+  /**
+   * Incremented with every build cast: compute.build_and_run_instance carries it and
+   * conductor.start_build / build_failed must name it, so a stale or duplicate build is dropped.
+   */
+  attempt: z.number().int().min(0),
+  /** builds that failed on a host (max_attempts counts these plus the one running) */
+  failures: z.number().int().min(0),
+});
+export type StoredSpec = z.infer<typeof storedSpecSchema>;
