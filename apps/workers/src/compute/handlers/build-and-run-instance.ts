@@ -1,6 +1,7 @@
-// compute.build_and_run_instance: take the build (conductor.start_build), spawn the domain, report
-// ACTIVE. A failed spawn leaves nothing behind and goes back to the conductor as build_failed,
-// which reschedules it (or sets ERROR); the task state is the conductor's to decide then.
+// compute.build_and_run_instance: take the build (conductor.start_build, which also starts the
+// build's action event), spawn the domain, report ACTIVE and finish the event in one update. A
+// failed spawn leaves nothing behind and goes back to the conductor as build_failed, which
+// finishes the event, and reschedules the build or sets ERROR: the task state is its to decide.
 import {
   buildAndRunInstance,
   buildFailed,
@@ -40,8 +41,6 @@ export function buildAndRunInstanceHandler(deps: ComputeDeps): Handler {
         logger.info("build no longer ours (deleted or rescheduled); dropped");
         return;
       }
-      const events = eventReporter(deps, uuid, EVENT, meta.ctx, logger);
-      const started = events.start();
       deps.imageSizes.set(image.id, image.size);
 
       let powerState: PowerState;
@@ -49,7 +48,6 @@ export function buildAndRunInstanceHandler(deps: ComputeDeps): Handler {
         await driver.spawn(instanceSpec(claim.instance, imageFromBuild(image)));
         powerState = await driver.powerState(uuid);
       } catch (err) {
-        await started;
         logger.error({ err }, "build failed");
         // The driver cleans up a failed spawn itself; a failure after it (reading the power state)
         // would leave a running domain behind on a host the server is leaving.
@@ -58,27 +56,21 @@ export function buildAndRunInstanceHandler(deps: ComputeDeps): Handler {
           .catch((cleanup: unknown) =>
             logger.warn({ err: cleanup }, "cleanup after a failed build failed"),
           );
-        const traceback = tracebackOf(err);
-        const [, { rescheduled }] = await Promise.all([
-          events.finish("Error", traceback),
-          bus.call(
-            buildFailed,
-            {
-              uuid,
-              host,
-              attempt,
-              reason: faultMessage(err),
-              traceback,
-              retryable: retryable(err),
-            },
-            opts,
-          ),
-        ]);
+        const { rescheduled } = await bus.call(
+          buildFailed,
+          {
+            uuid,
+            host,
+            attempt,
+            reason: faultMessage(err),
+            traceback: tracebackOf(err),
+            retryable: retryable(err),
+          },
+          opts,
+        );
         logger.info({ rescheduled, retryable: retryable(err) }, "build failure reported");
         return;
       }
-      await started;
-
       try {
         const server = await bus.call(
           instanceUpdate,
@@ -107,7 +99,12 @@ export function buildAndRunInstanceHandler(deps: ComputeDeps): Handler {
         );
         await driver.destroy(uuid);
         tracker.forget(uuid);
-        if (err.code === "conflict") await events.finish("Error", tracebackOf(err));
+        if (err.code === "conflict") {
+          await eventReporter(deps, uuid, EVENT, meta.ctx, logger).finish(
+            "Error",
+            tracebackOf(err),
+          );
+        }
       }
     } finally {
       building.delete(key);
