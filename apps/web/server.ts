@@ -1,5 +1,6 @@
 // The web process: `npx tsx apps/web/server.ts` (production Next.js needs `next build` first;
 // NIMBUS_WEB_DEV=1 serves the dashboard in development mode instead).
+import { connectBus } from "@nimbus/rpc";
 import { loadWebConfig } from "./src/env";
 import { createLogger } from "./src/logger";
 import { createWebServer } from "./src/server/web-server";
@@ -7,7 +8,14 @@ import { createWebServer } from "./src/server/web-server";
 const config = loadWebConfig();
 const log = createLogger(config);
 
-const web = await createWebServer({ config, log, withNext: true });
+// One long-lived bus connection for the whole process; it reconnects by itself.
+const bus = await connectBus({
+  url: config.NIMBUS_AMQP_URL,
+  service: "web",
+  host: config.NIMBUS_HOST,
+  logger: log,
+});
+const web = await createWebServer({ config, log, bus, withNext: true });
 const address = await web.listen(config.NIMBUS_WEB_PORT, config.NIMBUS_WEB_LISTEN);
 log.info(
   { address: address.address, port: address.port, dev: config.NIMBUS_WEB_DEV },
@@ -20,12 +28,15 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    web.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    web
+      .close()
+      .then(() => bus.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   });
 }

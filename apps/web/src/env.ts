@@ -21,6 +21,8 @@ export const webSettings = {
   NIMBUS_AUTH_STRATEGY: z.enum(["noauth2"]).default("noauth2"),
   /** Largest JSON body accepted by the compute and identity APIs (image uploads do not go through this). */
   NIMBUS_API_MAX_BODY_BYTES: envInt(1024 * 1024).pipe(z.number().int().positive()),
+  /** The image store (Glance's filesystem store): image data is served only from inside it. */
+  NIMBUS_IMAGES_DIR: z.string().min(1).default("/var/lib/nimbus/images"),
   /** How long shutdown waits for in-flight requests before cutting connections. */
   NIMBUS_WEB_SHUTDOWN_GRACE_MS: envInt(10_000).pipe(z.number().int().nonnegative()),
 };

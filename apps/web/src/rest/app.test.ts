@@ -1,3 +1,4 @@
+import { createMemoryBus } from "@nimbus/rpc/memory";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -33,7 +34,13 @@ const probe: RestRoutes["compute"][number] = (r) => {
 
 function app(routes: Partial<RestRoutes> = {}) {
   return createRestApp(
-    { log: pino({ level: "silent" }), auth: noauth2(), maxBodyBytes: 1024 },
+    {
+      log: pino({ level: "silent" }),
+      auth: noauth2(),
+      bus: createMemoryBus(),
+      imagesDir: "/nonexistent",
+      maxBodyBytes: 1024,
+    },
     { compute: [probe], identity: [], image: [], ...routes },
   );
 }

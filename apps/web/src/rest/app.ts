@@ -1,8 +1,8 @@
 // The REST app: /compute (Nova), /identity (Keystone), /image (Glance) on one Hono instance.
 // This file owns what every request shares (request id, body limit, errors, 404/405); each
 // service's routes are added through RouteModules (see ./routes.ts), one file per resource.
+import type { Bus } from "@nimbus/rpc";
 import { Hono, type Context, type Env, type Handler, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "../logger";
 import { acceptRequestId, requestIdOf } from "../server/request-id";
 import { authenticateToken, requireAuth } from "./auth/middleware";
@@ -19,10 +19,14 @@ import {
   imageVersionList,
 } from "./versions";
 
-/** What route modules get to build handlers with; the service layer (bus client) joins here. */
+/** What route modules get to build handlers with. */
 export interface RestDeps {
   log: Logger;
   auth: AuthStrategy;
+  /** The process's bus connection, which the service layer sends every request on. */
+  bus: Bus;
+  /** The image store: image data is only ever served from inside it (NIMBUS_IMAGES_DIR). */
+  imagesDir: string;
   /** Largest JSON body for compute and identity requests. */
   maxBodyBytes: number;
   /** NIMBUS_PUBLIC_URL. */
@@ -161,14 +165,40 @@ function router<E extends Env>(modules: RouteModule<E>[], deps: RestDeps): Hono<
   return r;
 }
 
-/** 413 in the API's error shape; exported for JSON routes of the image API, which has no global limit. */
+/**
+ * 413 in the API's error shape; exported for JSON routes of the image API, which has no global
+ * limit. Hono's bodyLimit rebuilds the request from the Node server's own Request object, which
+ * undici refuses (every DELETE without a Content-Length failed with 500); this rebuilds it from
+ * the URL, method and headers instead.
+ */
 export function jsonBodyLimit(maxSize: number): MiddlewareHandler {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new HttpError(413, "Request is too large.");
-    },
-  });
+  const tooLarge = () => new HttpError(413, "Request is too large.");
+  return async (c, next) => {
+    const raw = c.req.raw;
+    if (!raw.body) return next();
+    const length = raw.headers.get("content-length");
+    if (length !== null && !raw.headers.has("transfer-encoding")) {
+      if (Number(length) > maxSize) throw tooLarge();
+      return next();
+    }
+    // No declared length (chunked, or a stream): count while reading, at most maxSize bytes.
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = raw.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > maxSize) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    const body = size === 0 ? null : Buffer.concat(chunks);
+    c.req.raw = new Request(c.req.url, { method: raw.method, headers: raw.headers, body });
+    return next();
+  };
 }
 
 /** Methods some handler (not middleware) accepts for this path: a non-empty list makes a 404 a 405. */

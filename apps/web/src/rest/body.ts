@@ -78,7 +78,7 @@ export function describeIssue(
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys.map((k) => `'${k}'`).join(", ");
     message = `Additional properties are not allowed (${keys} ${issue.keys.length === 1 ? "was" : "were"} unexpected)`;
-  } else if (issue.code === "invalid_type" && value === undefined && path.length > 0) {
+  } else if (value === undefined && path.length > 0) {
     const parent = valueAt(input, path.slice(0, -1));
     const key = path.at(-1);
     if (isPlainObject(parent) && typeof key === "string" && !(key in parent)) {

@@ -4,7 +4,7 @@ import { STATUS_CODES } from "node:http";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export type ErrorStatus = ContentfulStatusCode &
-  (400 | 401 | 403 | 404 | 405 | 406 | 409 | 413 | 415 | 429 | 500 | 501 | 503);
+  (400 | 401 | 403 | 404 | 405 | 406 | 409 | 413 | 415 | 416 | 429 | 500 | 501 | 503);
 
 export class HttpError extends Error {
   override name = "HttpError";

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { createMemoryBus } from "@nimbus/rpc/memory";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseWebConfig } from "../env";
@@ -26,7 +27,12 @@ beforeAll(async () => {
     });
   }
   const config = parseWebConfig({ NIMBUS_LOG_LEVEL: "silent" });
-  web = await createWebServer({ config, log: pino({ level: "silent" }), withNext: true });
+  web = await createWebServer({
+    config,
+    log: pino({ level: "silent" }),
+    bus: createMemoryBus(),
+    withNext: true,
+  });
   const { port } = await web.listen(0, "127.0.0.1");
   base = `http://127.0.0.1:${port}`;
   upgradeListeners = web.server.listenerCount("upgrade");

@@ -2,6 +2,7 @@
 // tRPC, socket.io, refused upgrades, the request log and graceful shutdown.
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Writable } from "node:stream";
+import { createMemoryBus } from "@nimbus/rpc/memory";
 import { pino } from "pino";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +37,7 @@ beforeAll(async () => {
   web = await createWebServer({
     config,
     log: pino({ level: "info" }, logSink),
+    bus: createMemoryBus(),
     withNext: false,
     routes: { compute: [echo], identity: [], image: [] },
   });
@@ -225,7 +227,12 @@ describe("graceful shutdown", () => {
       NIMBUS_LOG_LEVEL: "silent",
       NIMBUS_WEB_SHUTDOWN_GRACE_MS: "5000",
     });
-    const own = await createWebServer({ config, log: pino({ level: "silent" }), withNext: false });
+    const own = await createWebServer({
+      config,
+      log: pino({ level: "silent" }),
+      bus: createMemoryBus(),
+      withNext: false,
+    });
     const { port } = await own.listen(0, "127.0.0.1");
     const url = `http://127.0.0.1:${port}`;
 

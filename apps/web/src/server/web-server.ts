@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
+import type { Bus } from "@nimbus/rpc";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { Server as SocketIOServer } from "socket.io";
 import { refuseUpgrade, type UpgradeHandler } from "../console/upgrade";
@@ -29,6 +30,8 @@ import { requestIdOf } from "./request-id";
 export interface WebServerOptions {
   config: WebConfig;
   log: Logger;
+  /** The process's bus connection (the service layer's only way to the workers); not closed here. */
+  bus: Bus;
   /** Serve the dashboard; needs `next build` output unless NIMBUS_WEB_DEV. */
   withNext: boolean;
   /** Defaults to the strategy NIMBUS_AUTH_STRATEGY names. */
@@ -67,6 +70,8 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
     {
       log,
       auth,
+      bus: options.bus,
+      imagesDir: config.NIMBUS_IMAGES_DIR,
       maxBodyBytes: config.NIMBUS_API_MAX_BODY_BYTES,
       publicUrl: config.NIMBUS_PUBLIC_URL,
     },
