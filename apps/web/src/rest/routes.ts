@@ -1,9 +1,15 @@
 // The resources each API serves, one RouteModule per resource file
 // (e.g. compute/servers.ts exports `servers: RouteModule<ComputeEnv>`). Add new ones here.
 import type { RestRoutes } from "./app";
+import { hypervisors } from "./compute/hypervisors";
+import { instanceActions } from "./compute/instance-actions";
+import { osServices } from "./compute/os-services";
+import { serverActionsRoutes } from "./compute/server-actions";
+import { servers } from "./compute/servers";
+import { images } from "./image/images";
 
 export const restRoutes: RestRoutes = {
-  compute: [],
+  compute: [servers, serverActionsRoutes, instanceActions, osServices, hypervisors],
   identity: [],
-  image: [],
+  image: [images],
 };
