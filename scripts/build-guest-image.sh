@@ -12,12 +12,15 @@ require_root
 
 # The banner the guest prints on the serial log and the VNC screen once /init runs; tests and the
 # console-output API look for it. Bump it when the guest's behaviour changes in a visible way.
-IMAGE_VERSION=1.0
+IMAGE_VERSION=1.1
 OUT=${1:-$NIMBUS_CACHE/tiny-linux.qcow2}
 STAMP=$OUT.stamp
-# The 6.1 cloud kernel is the one this recipe was verified with under TCG; every driver it
-# needs (virtio, 8250 serial, VGA console, PS/2 keyboard) is built in, so no modules are copied.
+# The 6.1 cloud kernel is the one this recipe was verified with under TCG; the drivers for the
+# disk, serial port, screen and keyboard are built in. The ACPI power button is not: the button
+# driver (CONFIG_ACPI_BUTTON) and the event device that carries its key press to userspace
+# (CONFIG_INPUT_EVDEV) are modules, so the initramfs carries and loads them.
 KERNEL_PATTERN='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$'
+GUEST_MODULES=(button evdev)
 HELPER_PACKAGES=(busybox-static syslinux syslinux-common mtools dosfstools)
 
 # Prints "package=version" for the newest kernel and each helper; fails if one has no candidate.
@@ -86,11 +89,37 @@ mkdir root
 for deb in ./*.deb; do dpkg-deb -x "$deb" root; done
 export PATH="$work/root/usr/bin:$work/root/usr/sbin:$work/root/sbin:$PATH"
 kernel=$(ls root/boot/vmlinuz-*)
+kver=${kernel##*/vmlinuz-}
 
 # The initramfs: busybox, /init, and a /dev/console node so init starts with stdio attached.
-mkdir -p initramfs/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
+mkdir -p initramfs/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc/acpi,run,var/log}
 cp root/bin/busybox initramfs/bin/busybox
 mknod -m 600 initramfs/dev/console c 5 1
+
+# The modules and everything they depend on (nothing in today's kernel), with a modules.dep of just
+# those for the guest's modprobe. The .deb has no modules.dep (the package's postinst makes it).
+moddir=lib/modules/$kver
+root/bin/busybox depmod -b root "$kver"
+awk -v want="${GUEST_MODULES[*]}" '
+  BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) wanted[w[i] ".ko"] = 1 }
+  { key = $1; sub(":$", "", key); base = key; sub(".*/", "", base) }
+  base in wanted { print key; for (i = 2; i <= NF; i++) print $i }' "root/$moddir/modules.dep" |
+  LC_ALL=C sort -u >modules.list
+for m in "${GUEST_MODULES[@]}"; do grep -q "/$m\.ko$" modules.list || die "module $m.ko is not in $kver"; done
+while read -r f; do install -D -m 644 "root/$moddir/$f" "initramfs/$moddir/$f"; done <modules.list
+awk 'NR == FNR { keep[$1 ":"] = 1; next } $1 in keep' modules.list "root/$moddir/modules.dep" |
+  LC_ALL=C sort >"initramfs/$moddir/modules.dep"
+
+# The power button (what `virsh shutdown` presses): busybox acpid turns the key press on the button's
+# event device into the action PWRF, and /etc/acpid.conf names the script that runs for it.
+echo "PWRF power-button" >initramfs/etc/acpid.conf
+cat >initramfs/etc/acpi/power-button <<'EOF'
+#!/bin/sh
+# The leading newline: the console shell's prompt may be the last thing on the line.
+for t in /dev/ttyS0 /dev/tty0; do printf '\nNIMBUS TINY LINUX: power button, shutting down\n' >"$t"; done 2>/dev/null
+# -f: no init to ask; straight to the kernel after a sync.
+exec poweroff -f
+EOF
 cat >initramfs/init <<EOF
 #!/bin/busybox sh
 /bin/busybox --install -s
@@ -99,6 +128,12 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 hostname nimbus-tiny
 export HOME=/root PS1='nimbus-tiny# '
+modprobe -a ${GUEST_MODULES[*]}
+# acpid writes its pid file once it has opened the event devices: wait for it (briefly) so the
+# guest already answers the power button when the banner says it booted.
+acpid -p /run/acpid.pid
+i=0
+while [ ! -e /run/acpid.pid ] && [ \$((i += 1)) -le 100 ]; do usleep 20000; done
 # Explicit ttyS0 and tty0: /dev/console is only the last console= on the command line (tty0).
 for t in /dev/ttyS0 /dev/tty0; do echo "NIMBUS TINY LINUX $IMAGE_VERSION BOOTED" >"\$t"; done 2>/dev/null
 while true; do getty -n -l /bin/console-shell 0 tty1; done
@@ -110,7 +145,7 @@ cat >initramfs/bin/console-shell <<'EOF'
 #!/bin/sh
 sh -i 2>&1 | tee /dev/ttyS0
 EOF
-chmod 755 initramfs/init initramfs/bin/console-shell
+chmod 755 initramfs/init initramfs/bin/console-shell initramfs/etc/acpi/power-button
 # Fixed timestamps and ids throughout, so the same packages always give the same bytes.
 SOURCE_DATE_EPOCH=$(stat -c %Y "$kernel")
 export SOURCE_DATE_EPOCH

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots the tiny guest image under libvirt (qemu:///system, TCG) the way compute will: a qcow2
-# overlay, a serial port logging to a file, VNC on 127.0.0.1. Prints one PASS/FAIL line per check.
+# overlay, a serial port logging to a file, VNC on 127.0.0.1; last, a clean shutdown (the ACPI power
+# button, as compute's stop and soft reboot press it). Prints one PASS/FAIL line per check.
 # Usage: guest-image.test.sh [IMAGE.qcow2]. Keeps the VNC screenshot and the console log in
 # $NIMBUS_TEST_ARTIFACTS when that is set.
 set -uo pipefail
@@ -103,6 +104,25 @@ if "${VIRSH[@]}" screenshot "$name" "$shot" >/dev/null && [[ $(head -c 4 "$shot"
   pass "VNC screenshot is a PNG ($(stat -c %s "$shot") bytes${NIMBUS_TEST_ARTIFACTS:+, kept at $shot})"
 else
   fail "VNC screenshot is a PNG"
+fi
+
+# The transient domain goes away once the guest powers off (on_poweroff destroy): not active is off.
+guest_is_off() {
+  local active
+  active=$("${VIRSH[@]}" list --name) && ! grep -qx -- "$name" <<<"$active"
+}
+shutdown_line="NIMBUS TINY LINUX: power button, shutting down"
+pressed_ms=$(date +%s%3N)
+if "${VIRSH[@]}" shutdown "$name" >/dev/null && wait_for 30 "the guest to power off" guest_is_off; then
+  took_ms=$(($(date +%s%3N) - pressed_ms))
+  pass "clean shutdown: the guest powered off $((took_ms / 1000)).$(printf %03d $((took_ms % 1000)))s after virsh shutdown"
+else
+  fail "clean shutdown: the guest did not power off within 30s of virsh shutdown (log tail: $(tail -c 300 "$log" | tr -d '\r' | tr '\n' '|'))"
+fi
+if log_has_line "$shutdown_line"; then
+  pass "power button line in the serial log"
+else
+  fail "power button line in the serial log ('$shutdown_line')"
 fi
 
 exit $failed
