@@ -140,9 +140,11 @@ async function scheduleGroup(c: Conductor, items: Pending[], meta: Meta): Promis
       // again later, and the recovery sweep casts it anew after that.
       if (!isRpcError(err, "no_valid_host")) throw err;
       const details = explanationSchema.safeParse(err.details);
-      const message = err.message.startsWith(NO_VALID_HOST)
-        ? truncateMessage(err.message)
-        : noValidHostMessage(details.success ? details.data : null);
+      // The scheduler's own summary when it gave one, else ours from its explanation.
+      const message =
+        err.message.startsWith(NO_VALID_HOST) && err.message.trim() !== NO_VALID_HOST
+          ? truncateMessage(err.message)
+          : noValidHostMessage(details.success ? details.data : null);
       for (const p of left)
         await noValidHost(c, p, details.success ? details.data : null, message, meta);
       return;

@@ -75,7 +75,11 @@ export const serverActionHandler = (c: Conductor) =>
     const refusal = refuseServerAction(serverActions[req.action], record.instance, {
       isAdmin: meta.ctx.isAdmin === true,
     });
-    if (refusal) throw new RpcError("conflict", refusal.message, { ...refusal });
+    if (refusal) {
+      // The same request run twice (its first reply lost) finds its own action done: not a refusal.
+      if (await actions.actionOfRequest(c.db, req.uuid, meta.ctx.requestId)) return record.instance;
+      throw new RpcError("conflict", refusal.message, { ...refusal });
+    }
     const call: Call = {
       c,
       record,

@@ -1,31 +1,95 @@
-// Instances: reads (one round trip per server, with its group, lock reason and latest fault),
-// the batched inserts of a create, and the guarded writes the state machine is made of.
+// Instances: reads, the batched inserts of a create, and the guarded writes the state machine is
+// made of.
 //
-// What the request spec knows (the zone asked for, the image's properties, the hints) is read from
-// it with every instance. The lock reason has no column of its own: it is the message of the instance's latest "lock"
-// action (mapping.ts hides that message from the action list).
+// A server is shown with what its request spec knows (the zone asked for, the image's properties,
+// the hints), its group, its latest fault and its lock reason. One server is read in one round trip
+// (correlated subqueries); many are read as their rows plus one batched query per side table, which
+// stays cheap for a page of a thousand. The lock reason has no column of its own: it is the message
+// of the instance's latest "lock" action (mapping.ts hides that message from the action list).
 import type { FlavorSnapshot, InstanceFault } from "@nimbus/rpc";
 import type { PowerStateValue, TaskState, VmState } from "@nimbus/rpc/domain";
 import { inList, Prisma, type Sql, type Tx } from "./db";
 import { toInstanceRecord, type InstanceRecord, type InstanceRow } from "./mapping";
 
-const SELECT = Prisma.sql`
-  SELECT i.id, i.uuid, i.display_name, i.hostname, i.description, i.project_id, i.user_id,
-         i.vm_state, i.task_state, i.power_state, i.host, i.node, i.availability_zone, i.flavor,
-         i.old_flavor, i.new_flavor, i.image_ref, i.key_name, i.metadata, i.user_data, i.locked,
-         i.locked_by, i.launch_index, i.reservation_id, i.progress, i.access_ip_v4, i.access_ip_v6,
-         i.created_at, i.updated_at, i.launched_at, i.terminated_at, i.deleted_at, i.deleted,
+const COLUMNS = Prisma.sql`
+  i.id, i.uuid, i.display_name, i.hostname, i.description, i.project_id, i.user_id,
+  i.vm_state, i.task_state, i.power_state, i.host, i.node, i.availability_zone, i.flavor,
+  i.old_flavor, i.new_flavor, i.image_ref, i.key_name, i.metadata, i.user_data, i.locked,
+  i.locked_by, i.launch_index, i.reservation_id, i.progress, i.access_ip_v4, i.access_ip_v6,
+  i.created_at, i.updated_at, i.launched_at, i.terminated_at, i.deleted_at, i.deleted, r.spec`;
+
+const SELECT_ONE = Prisma.sql`
+  SELECT ${COLUMNS},
          (SELECT g.uuid FROM server_group_members m JOIN server_groups g ON g.id = m.group_id
            WHERE m.instance_uuid = i.uuid) AS group_uuid,
          IF(i.locked, (SELECT a.message FROM instance_actions a
                         WHERE a.instance_uuid = i.uuid AND a.action = 'lock'
                         ORDER BY a.id DESC LIMIT 1), NULL) AS locked_reason,
          f.code AS fault_code, f.message AS fault_message, f.details AS fault_details,
-         f.created_at AS fault_created_at, r.spec
+         f.created_at AS fault_created_at
     FROM instances i
     LEFT JOIN request_specs r ON r.instance_uuid = i.uuid
     LEFT JOIN instance_faults f
       ON f.id = (SELECT MAX(x.id) FROM instance_faults x WHERE x.instance_uuid = i.uuid)`;
+
+const SELECT_MANY = Prisma.sql`
+  SELECT ${COLUMNS} FROM instances i LEFT JOIN request_specs r ON r.instance_uuid = i.uuid`;
+
+type BaseRow = Omit<
+  InstanceRow,
+  | "group_uuid"
+  | "locked_reason"
+  | "fault_code"
+  | "fault_message"
+  | "fault_details"
+  | "fault_created_at"
+>;
+
+/** Rows of SELECT_MANY completed with their groups, faults and lock reasons: three queries in all. */
+async function complete(sql: Sql, rows: BaseRow[]): Promise<InstanceRecord[]> {
+  if (rows.length === 0) return [];
+  const uuids = inList(rows.map((r) => r.uuid));
+  const locked = rows.filter((r) => r.locked).map((r) => r.uuid);
+  const [groups, faults, reasons] = await Promise.all([
+    sql.$queryRaw<{ instance_uuid: string; uuid: string }[]>`
+      SELECT m.instance_uuid, g.uuid FROM server_group_members m JOIN server_groups g ON g.id = m.group_id
+       WHERE m.instance_uuid IN (${uuids})`,
+    sql.$queryRaw<
+      {
+        instance_uuid: string;
+        code: number;
+        message: string;
+        details: string | null;
+        created_at: Date;
+      }[]
+    >`
+      SELECT f.instance_uuid, f.code, f.message, f.details, f.created_at FROM instance_faults f
+        JOIN (SELECT MAX(id) AS id FROM instance_faults WHERE instance_uuid IN (${uuids})
+               GROUP BY instance_uuid) latest ON latest.id = f.id`,
+    locked.length === 0
+      ? []
+      : sql.$queryRaw<{ instance_uuid: string; message: string | null }[]>`
+          SELECT a.instance_uuid, a.message FROM instance_actions a
+            JOIN (SELECT MAX(id) AS id FROM instance_actions
+                   WHERE action = 'lock' AND instance_uuid IN (${inList(locked)})
+                   GROUP BY instance_uuid) latest ON latest.id = a.id`,
+  ]);
+  const group = new Map(groups.map((g) => [g.instance_uuid, g.uuid]));
+  const fault = new Map(faults.map((f) => [f.instance_uuid, f]));
+  const reason = new Map(reasons.map((r) => [r.instance_uuid, r.message]));
+  return rows.map((row) => {
+    const f = fault.get(row.uuid);
+    return toInstanceRecord({
+      ...row,
+      group_uuid: group.get(row.uuid) ?? null,
+      locked_reason: reason.get(row.uuid) ?? null,
+      fault_code: f?.code ?? null,
+      fault_message: f?.message ?? null,
+      fault_details: f?.details ?? null,
+      fault_created_at: f?.created_at ?? null,
+    });
+  });
+}
 
 export interface Scope {
   /** null: any project */
@@ -39,7 +103,7 @@ export async function getInstance(
   uuid: string,
   scope: Scope = { projectId: null },
 ): Promise<InstanceRecord | null> {
-  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT}
+  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT_ONE}
     WHERE i.uuid = ${uuid}
       ${scope.projectId === null ? Prisma.empty : Prisma.sql`AND i.project_id = ${scope.projectId}`}
       ${scope.withDeleted ? Prisma.empty : Prisma.sql`AND i.deleted = 0`}`;
@@ -49,15 +113,21 @@ export async function getInstance(
 /** Instances by id, in the order of `ids`. */
 export async function getInstancesById(sql: Sql, ids: number[]): Promise<InstanceRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT} WHERE i.id IN (${inList(ids)})`;
-  const byId = new Map(rows.map((r) => [r.id, toInstanceRecord(r)]));
+  const rows = await sql.$queryRaw<BaseRow[]>`${SELECT_MANY} WHERE i.id IN (${inList(ids)})`;
+  const byId = new Map((await complete(sql, rows)).map((r) => [r.id, r]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 export async function getInstancesByUuid(sql: Sql, uuids: string[]): Promise<InstanceRecord[]> {
   if (uuids.length === 0) return [];
-  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT} WHERE i.uuid IN (${inList(uuids)})`;
-  return rows.map(toInstanceRecord);
+  if (uuids.length === 1) {
+    const one = await getInstance(sql, uuids[0]!, { projectId: null, withDeleted: true });
+    return one ? [one] : [];
+  }
+  return complete(
+    sql,
+    await sql.$queryRaw<BaseRow[]>`${SELECT_MANY} WHERE i.uuid IN (${inList(uuids)})`,
+  );
 }
 
 export async function getByReservation(
@@ -65,25 +135,25 @@ export async function getByReservation(
   reservationId: string,
   projectId: string,
 ): Promise<InstanceRecord[]> {
-  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT}
+  const rows = await sql.$queryRaw<BaseRow[]>`${SELECT_MANY}
     WHERE i.reservation_id = ${reservationId} AND i.project_id = ${projectId}
     ORDER BY i.launch_index`;
-  return rows.map(toInstanceRecord);
+  return complete(sql, rows);
 }
 
-/** Live instances on a host, and the uuids of the ones deleted in the last `sinceDays` days. */
+/** Live instances on a host, and the uuids of the ones deleted since `deletedSince`. */
 export async function instancesOnHost(
   sql: Sql,
   host: string,
   deletedSince: Date,
 ): Promise<{ live: InstanceRecord[]; deletedUuids: string[] }> {
   const [rows, deleted] = await Promise.all([
-    sql.$queryRaw<InstanceRow[]>`${SELECT} WHERE i.host = ${host} AND i.deleted = 0 ORDER BY i.id`,
+    sql.$queryRaw<BaseRow[]>`${SELECT_MANY} WHERE i.host = ${host} AND i.deleted = 0 ORDER BY i.id`,
     sql.$queryRaw<{ uuid: string }[]>`
       SELECT uuid FROM instances
        WHERE host = ${host} AND deleted <> 0 AND deleted_at >= ${deletedSince}`,
   ]);
-  return { live: rows.map(toInstanceRecord), deletedUuids: deleted.map((r) => r.uuid) };
+  return { live: await complete(sql, rows), deletedUuids: deleted.map((r) => r.uuid) };
 }
 
 export interface NewInstance {

@@ -2,17 +2,22 @@
 // (snake_case, JSON columns already parsed, tinyint booleans as numbers); every other module sees
 // only the models.
 import {
-  flavorSnapshotSchema,
-  metadataMap,
-  schedulerHintsSchema,
   type ActionEvent,
+  type FlavorSnapshot,
+  type JsonValue,
   type ComputeNode,
   type Image,
   type Instance,
   type InstanceAction,
   type Service,
 } from "@nimbus/rpc";
-import { powerStateSchema, taskStateSchema, vmStateSchema } from "@nimbus/rpc/domain";
+import {
+  TASK_STATES,
+  VM_STATES,
+  type PowerStateValue,
+  type TaskState,
+  type VmState,
+} from "@nimbus/rpc/domain";
 import { z } from "zod";
 
 const iso = (d: Date) => d.toISOString();
@@ -73,19 +78,45 @@ export interface InstanceRecord {
   instance: Instance;
 }
 
-const nullableFlavor = flavorSnapshotSchema.nullable();
-/** The parts of a stored request spec an instance shows; lenient, so an old spec never breaks a read. */
-const specView = z
-  .object({
-    availabilityZone: z.string().nullable().catch(null),
-    image: z.object({ properties: z.record(z.string(), z.string()) }).catch({ properties: {} }),
-    schedulerHints: schedulerHintsSchema.catch({}),
-  })
-  .catch({ availabilityZone: null, image: { properties: {} }, schedulerHints: {} });
+// JSON columns the conductor alone writes, from validated models: read back without a full
+// re-validation per row (a page of a thousand servers would spend most of its time there); the bus
+// validates every instance against its contract on the way out anyway.
+const json = <T>(value: unknown, fallback: T): T =>
+  value !== null && typeof value === "object" ? (value as T) : fallback;
+const flavorOf = (value: unknown): FlavorSnapshot | null =>
+  json<FlavorSnapshot | null>(value, null);
+
+const VM = new Set<string | number>(VM_STATES);
+const TASK = new Set<string | number>(TASK_STATES);
+const POWER = new Set<string | number>([0, 1, 3, 4, 6, 7]);
+function state<T extends string | number>(
+  known: Set<string | number>,
+  value: string | number,
+  what: string,
+): T {
+  if (!known.has(value)) throw new Error(`unknown ${what} ${value} in the database`);
+  return value as T;
+}
+
+/** The parts of a stored request spec an instance shows (request-spec.ts). */
+function specView(spec: unknown) {
+  const s = json<{
+    availabilityZone?: unknown;
+    image?: { properties?: unknown };
+    schedulerHints?: unknown;
+  }>(spec, {});
+  return {
+    availabilityZone: typeof s.availabilityZone === "string" ? s.availabilityZone : null,
+    imageProperties: json<Record<string, string>>(s.image?.properties, {}),
+    schedulerHints: json<Record<string, JsonValue[]>>(s.schedulerHints, {}),
+  };
+}
 
 export function toInstanceRecord(row: InstanceRow): InstanceRecord {
   const locked = Boolean(row.locked);
-  const spec = specView.parse(row.spec ?? {});
+  const spec = specView(row.spec);
+  const flavor = flavorOf(row.flavor);
+  if (!flavor) throw new Error(`instance ${row.uuid} has no flavor in the database`);
   const instance: Instance = {
     uuid: row.uuid,
     name: row.display_name ?? "",
@@ -93,18 +124,19 @@ export function toInstanceRecord(row: InstanceRow): InstanceRecord {
     description: row.description,
     projectId: row.project_id,
     userId: row.user_id,
-    vmState: vmStateSchema.parse(row.vm_state),
-    taskState: taskStateSchema.nullable().parse(row.task_state),
-    powerState: powerStateSchema.parse(row.power_state),
+    vmState: state<VmState>(VM, row.vm_state, "vm_state"),
+    taskState:
+      row.task_state === null ? null : state<TaskState>(TASK, row.task_state, "task_state"),
+    powerState: state<PowerStateValue>(POWER, row.power_state, "power_state"),
     host: row.host,
     node: row.node,
     availabilityZone: row.availability_zone,
-    flavor: flavorSnapshotSchema.parse(row.flavor),
-    oldFlavor: nullableFlavor.parse(row.old_flavor ?? null),
-    newFlavor: nullableFlavor.parse(row.new_flavor ?? null),
+    flavor,
+    oldFlavor: flavorOf(row.old_flavor),
+    newFlavor: flavorOf(row.new_flavor),
     imageRef: row.image_ref ?? "",
     keyName: row.key_name,
-    metadata: metadataMap.parse(row.metadata ?? {}),
+    metadata: json<Record<string, string>>(row.metadata, {}),
     userData: row.user_data,
     locked,
     lockedReason: locked ? row.locked_reason : null,
@@ -115,7 +147,7 @@ export function toInstanceRecord(row: InstanceRow): InstanceRecord {
     accessIpV6: row.access_ip_v6,
     serverGroups: row.group_uuid ? [row.group_uuid] : [],
     pinnedAvailabilityZone: spec.availabilityZone,
-    imageProperties: spec.image.properties,
+    imageProperties: spec.imageProperties,
     schedulerHints: spec.schedulerHints,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
