@@ -1,5 +1,5 @@
 // The web process: `npx tsx apps/web/server.ts` (production Next.js needs `next build` first;
-// NIMBUS_WEB_DEV=1 serves the dashboard in development mode instead).
+// NIMBUS_WEB_DEV=1 serves the dashboard in development mode instead, NIMBUS_WEB_NEXT=0 the APIs only).
 import { connectBus } from "@nimbus/rpc";
 import { loadWebConfig } from "./src/env";
 import { createLogger } from "./src/logger";
@@ -15,7 +15,7 @@ const bus = await connectBus({
   host: config.NIMBUS_HOST,
   logger: log,
 });
-const web = await createWebServer({ config, log, bus, withNext: true });
+const web = await createWebServer({ config, log, bus, withNext: config.NIMBUS_WEB_NEXT });
 const address = await web.listen(config.NIMBUS_WEB_PORT, config.NIMBUS_WEB_LISTEN);
 log.info(
   { address: address.address, port: address.port, dev: config.NIMBUS_WEB_DEV },

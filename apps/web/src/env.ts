@@ -6,6 +6,8 @@ export const webSettings = {
   ...commonSettings,
   NIMBUS_WEB_LISTEN: z.string().min(1).default("0.0.0.0"),
   NIMBUS_WEB_PORT: envInt(8080).pipe(z.number().min(0).max(65535)),
+  /** Serve the dashboard (Next.js); off, the process serves the APIs only (API nodes, tests). */
+  NIMBUS_WEB_NEXT: envBool(true),
   /** Next.js in development mode (on-demand compilation, HMR) instead of serving `next build` output. */
   NIMBUS_WEB_DEV: envBool(false),
   /**

@@ -17,6 +17,7 @@ import {
   serverAction,
   updateServer,
   updateService,
+  type Bus,
   type ComputeNode,
   type Image,
   type Instance,
@@ -30,7 +31,6 @@ import {
   statusFromState,
   type TaskState,
 } from "@nimbus/rpc/domain";
-import type { MemoryBus } from "@nimbus/rpc/memory";
 import { anInstance } from "./fixtures";
 
 export interface RecordedCall {
@@ -55,7 +55,7 @@ export interface FakeConductor {
 const notFound = (uuid: string) =>
   new RpcError("not_found", `Instance ${uuid} could not be found.`);
 
-export async function serveFakeConductor(bus: MemoryBus): Promise<FakeConductor> {
+export async function serveFakeConductor(bus: Bus): Promise<FakeConductor> {
   const fake: FakeConductor = {
     servers: new Map(),
     actions: new Map(),
