@@ -27,6 +27,8 @@ export interface ServerViewContext {
   hostStatuses?: ReadonlyMap<string, HostStatus>;
   /** Microversion bands, resolved once. */
   at: Bands;
+  /** hostId by project + host: a page of servers shares few hosts, and sha224 is the costly part. */
+  hostIds: Map<string, string>;
 }
 
 const BANDS = [
@@ -67,6 +69,7 @@ export function serverViewContext(
     flavorExtraSpecs: at["2.47"] && allowed(creds, "servers:show:flavor_extra_specs"),
     ...(hostStatuses && showsHostStatus(version, creds) && { hostStatuses }),
     at,
+    hostIds: new Map(),
   };
 }
 
@@ -129,7 +132,7 @@ export function serverView(
     tenant_id: instance.projectId,
     user_id: instance.userId,
     metadata: instance.metadata,
-    hostId: hostId(instance.projectId, instance.host),
+    hostId: cachedHostId(vc, instance.projectId, instance.host),
     image: imageView(instance, vc),
     flavor: flavorView(instance, vc),
     created: isotime(instance.createdAt),
@@ -188,6 +191,17 @@ export function serverView(
   if (at["2.96"] && everything) server.pinned_availability_zone = instance.pinnedAvailabilityZone;
   if (at["2.100"]) server.scheduler_hints = instance.schedulerHints;
   return server;
+}
+
+function cachedHostId(vc: ServerViewContext, projectId: string, host: string | null): string {
+  if (!host) return "";
+  const key = `${projectId}\n${host}`;
+  let id = vc.hostIds.get(key);
+  if (id === undefined) {
+    id = hostId(projectId, host);
+    vc.hostIds.set(key, id);
+  }
+  return id;
 }
 
 function imageView(instance: Instance, vc: ServerViewContext) {
