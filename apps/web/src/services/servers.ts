@@ -48,6 +48,8 @@ export interface ListServersInput {
   sort: ServerListRequest["sort"];
   limit?: number;
   marker?: string;
+  /** The filters are known to select no server (an IP, say): authorize, then answer []. */
+  selectsNothing?: boolean;
 }
 
 export async function listServers(
@@ -56,6 +58,7 @@ export async function listServers(
 ): Promise<Instance[]> {
   authorize(ctx, input.detail ? "servers:detail" : "servers:index");
   if (input.allTenants) authorize(ctx, "servers:index:all_tenants");
+  if (input.selectsNothing) return [];
   // Without all_tenants even an admin lists its own project, as in Nova.
   const projectId = input.allTenants ? (input.projectId ?? null) : ctx.projectId;
   const { servers } = await ctx.bus.call(

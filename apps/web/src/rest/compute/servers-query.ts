@@ -202,11 +202,11 @@ function validSortKeys(v: Microversion): { valid: Set<string>; ignored: Set<stri
   return { valid, ignored: v.atLeast("2.75") ? new Set() : ignored };
 }
 
-export type ServerListQuery = Omit<ListServersInput, "detail"> | { empty: true };
+export type ServerListQuery = Omit<ListServersInput, "detail">;
 
 /**
- * The list request for these query parameters, or `{ empty: true }` when Nova would answer with no
- * servers without asking (e.g. an ip filter: no server here has an address).
+ * The list request for these query parameters; `selectsNothing` when the answer is known to be
+ * empty without asking (e.g. an ip filter: no server here has an address).
  */
 export function parseServerListQuery(
   queries: Record<string, string[]>,
@@ -254,11 +254,11 @@ export function parseServerListQuery(
     const valid = statuses
       .map((s) => s.toUpperCase())
       .filter((s) => statesFromStatus(s).length > 0);
-    if (valid.length === 0) {
-      if (version.atLeast("2.38")) throw HttpError.badRequest("Invalid status value");
-      return { empty: true };
+    if (valid.length === 0 && version.atLeast("2.38")) {
+      throw HttpError.badRequest("Invalid status value");
     }
-    filters.status = [...new Set(valid)];
+    if (valid.length === 0) empty = true;
+    else filters.status = [...new Set(valid)];
   }
 
   const changesSince = opts.has("changes-since")
@@ -316,8 +316,8 @@ export function parseServerListQuery(
 
   const sort = sortParams(queries, version, creds);
   const page = pageParams(queries);
-  if (empty) return { empty: true };
   return {
+    ...(empty && { selectsNothing: true }),
     allTenants,
     ...(allTenants && projectId !== undefined && { projectId }),
     filters,

@@ -225,6 +225,11 @@ describe("GET /servers and /servers/detail", () => {
   it("answers filters that select nothing without asking, and refuses bad ones", async () => {
     const ip = await t.request("GET", "/compute/v2.1/servers?ip=10.0.0.1");
     expect(ip.body).toEqual({ servers: [] });
+    // still after the policy checks
+    const noRole = await t.request("GET", "/compute/v2.1/servers?ip=1", { token: "n:p1:none" });
+    expect(noRole.status).toBe(403);
+    const allTenants = await t.request("GET", "/compute/v2.1/servers?ip=1&all_tenants=1");
+    expect(allTenants.status).toBe(403);
     const status = await t.request("GET", "/compute/v2.1/servers?status=BOGUS", {
       version: "2.38",
     });

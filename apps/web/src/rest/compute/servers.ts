@@ -97,7 +97,6 @@ async function list(c: C, deps: RestDeps, detail: boolean) {
   const ctx = serviceContext(c, deps);
   const version = c.var.microversion;
   const query = parseServerListQuery(c.req.queries(), version, ctx);
-  if ("empty" in query) return c.json({ servers: [] });
   const [found, statuses] = await Promise.all([
     listServers(ctx, { ...query, detail }),
     detail && showsHostStatus(version, ctx) ? hostStatuses(ctx) : undefined,
