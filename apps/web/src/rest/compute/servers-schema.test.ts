@@ -186,15 +186,27 @@ describe("POST /servers body", () => {
 
   it("keeps scheduler hints as lists, under either key, and takes the group from them", () => {
     const req = create(minimal, "2.1", {
-      "os:scheduler_hints": { group: GROUP.toUpperCase(), same_host: ["x"], query: "[]" },
+      "os:scheduler_hints": { group: GROUP.toUpperCase(), same_host: [IMAGE], query: "[]", x: 1 },
     });
     expect(req.input.serverGroup).toBe(GROUP);
-    expect(req.input.schedulerHints).toEqual({ group: [GROUP], same_host: ["x"], query: ["[]"] });
+    expect(req.input.schedulerHints).toEqual({
+      group: [GROUP],
+      same_host: [IMAGE],
+      query: ["[]"],
+      x: [1],
+    });
     const legacy = create(minimal, "2.1", { "OS-SCH-HNT:scheduler_hints": { group: [GROUP] } });
     expect(legacy.input.serverGroup).toBe(GROUP);
-    expect(
-      refusal(() => create(minimal, "2.1", { "os:scheduler_hints": { group: "g" } })).status,
-    ).toBe(400);
+    for (const hints of [
+      { group: "g" },
+      { different_host: ["web-1"] },
+      { same_host: ["x"] },
+      { "": 1 },
+    ]) {
+      expect(refusal(() => create(minimal, "2.1", { "os:scheduler_hints": hints })).status).toBe(
+        400,
+      );
+    }
     expect(refusal(() => create(minimal, "2.1", { hints: {} })).message).toMatch(
       /Additional properties are not allowed \('hints' was unexpected\)/,
     );

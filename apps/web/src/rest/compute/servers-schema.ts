@@ -58,9 +58,19 @@ function networkItem(version: Microversion) {
   });
 }
 
-const hintsSchema = z.looseObject({
-  group: z.union([uuidParam, z.array(uuidParam)]).optional(),
-});
+// Nova validates the hints its own filters read and lets any other through; none but `group` is
+// acted on here (the scheduler has no host-affinity-by-server or query filters), as in a Nova
+// whose matching filters are not enabled.
+const hintsSchema = z
+  .looseObject({
+    group: z.union([uuidParam, z.array(uuidParam)]).optional(),
+    different_host: z.union([uuidParam, z.array(uuidParam)]).optional(),
+    same_host: z.union([z.string(), z.array(uuidParam)]).optional(),
+    query: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  })
+  .refine((hints) => Object.keys(hints).every((k) => k.length >= 1 && k.length <= 255), {
+    error: "Scheduler hint names are 1 to 255 characters long",
+  });
 
 /** The POST /servers schema for a microversion. */
 export function createServerSchema(version: Microversion) {
