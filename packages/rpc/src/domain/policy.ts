@@ -48,7 +48,13 @@ export const POLICIES = {
   "servers:instance_actions": "project_reader",
   /** an action's events with their tracebacks and hosts (before 2.51 the events at all) */
   "servers:instance_actions:events": "admin",
-  "servers:instance_actions:events:details": "admin",
+  /**
+   * NOTE(nimbus): an event's `details` (2.84) carry the scheduler's explanation of a placement
+   * (hosts each filter removed, the weights). Nova keeps them for admins; we show them to the
+   * project, because "why did my server land there / why was no host valid" is the user's question.
+   * An operator who considers host names private sets this back to "admin".
+   */
+  "servers:instance_actions:events:details": "project_reader",
   // flavors
   "flavors:index": "any",
   "flavors:show": "any",
