@@ -11,11 +11,12 @@ import {
   serviceUpdateEvent,
   type Bus,
   type Instance,
+  type InstanceAction,
   type Logger,
   type RequestContext,
 } from "@nimbus/rpc";
 import type { z } from "zod";
-import { findActionId, getAction } from "./repositories/actions";
+import { getAction } from "./repositories/actions";
 import type { Sql } from "./repositories/db";
 import { getNode } from "./repositories/hosts";
 import { toComputeNode, type Liveness } from "./repositories/mapping";
@@ -30,9 +31,15 @@ export interface Notifier {
     ctx: RequestContext,
   ): void;
   /** reads the action with its events, then publishes instance.action */
-  actionChanged(actionId: number, instanceName: string, ctx: RequestContext): void;
-  /** the same for the action `requestId` started on the server */
-  actionStarted(uuid: string, requestId: string, instanceName: string, ctx: RequestContext): void;
+  actionChanged(
+    actionId: number,
+    instance: { uuid: string; name: string },
+    ctx: RequestContext,
+  ): void;
+  /** the same for the server's latest action named `action` */
+  latestAction(uuid: string, action: string, instanceName: string, ctx: RequestContext): void;
+  /** publishes an action the caller has as a model already */
+  actionRecorded(action: InstanceAction, instanceName: string, ctx: RequestContext): void;
   /** reads the node with its service, then publishes compute_node.update */
   nodeChanged(nodeId: number, ctx: RequestContext): void;
   serviceChanged(update: ServiceUpdate, ctx: RequestContext): void;
@@ -50,6 +57,8 @@ export function createNotifier(deps: {
   const pending = new Set<Promise<void>>();
   /** the last publish queued per subject */
   const tails = new Map<string, Promise<void>>();
+  /** publishes that read their payload when they run, queued and not started yet */
+  const queuedReads = new Set<string>();
 
   const run = (subject: string, what: string, fn: () => Promise<void>) => {
     const p = (tails.get(subject) ?? Promise.resolve())
@@ -60,6 +69,19 @@ export function createNotifier(deps: {
     void p.finally(() => {
       pending.delete(p);
       if (tails.get(subject) === p) tails.delete(subject);
+    });
+  };
+  /**
+   * A publish whose payload is read from the database when it runs: while the same one waits its
+   * turn, asking again adds nothing (it will read the newest state anyway). Under load this folds
+   * a burst of claims on one node into few compute_node.update events.
+   */
+  const runRead = (subject: string, key: string, what: string, fn: () => Promise<void>) => {
+    if (queuedReads.has(key)) return;
+    queuedReads.add(key);
+    run(subject, what, () => {
+      queuedReads.delete(key);
+      return fn();
     });
   };
 
@@ -76,19 +98,23 @@ export function createNotifier(deps: {
       run(uuid, "instance.delete", () =>
         bus.publish(instanceDeleteEvent, { uuid, projectId, name }, { ctx }),
       ),
-    actionChanged: (actionId, instanceName, ctx) =>
-      run(`action:${actionId}`, "instance.action", async () => {
+    actionChanged: (actionId, instance, ctx) =>
+      runRead(instance.uuid, `action:${actionId}`, "instance.action", async () => {
         const action = await getAction(db, actionId);
-        if (action) await bus.publish(instanceActionEvent, { instanceName, action }, { ctx });
+        if (action)
+          await bus.publish(instanceActionEvent, { instanceName: instance.name, action }, { ctx });
       }),
-    actionStarted: (uuid, requestId, instanceName, ctx) =>
-      run(uuid, "instance.action", async () => {
-        const actionId = await findActionId(db, uuid, requestId);
-        const action = actionId === null ? null : await getAction(db, actionId);
-        if (action) await bus.publish(instanceActionEvent, { instanceName, action }, { ctx });
+    latestAction: (uuid, action, instanceName, ctx) =>
+      runRead(uuid, `latest:${uuid}:${action}`, "instance.action", async () => {
+        const model = await getAction(db, { uuid, action });
+        if (model) await bus.publish(instanceActionEvent, { instanceName, action: model }, { ctx });
       }),
+    actionRecorded: (action, instanceName, ctx) =>
+      run(action.instanceUuid, "instance.action", () =>
+        bus.publish(instanceActionEvent, { instanceName, action }, { ctx }),
+      ),
     nodeChanged: (nodeId, ctx) =>
-      run(`node:${nodeId}`, "compute_node.update", async () => {
+      runRead(`node:${nodeId}`, `node:${nodeId}`, "compute_node.update", async () => {
         const row = await getNode(db, nodeId);
         if (row) {
           await bus.publish(

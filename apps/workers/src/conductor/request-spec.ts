@@ -25,3 +25,9 @@ export const storedSpecSchema = z.object({
   failures: z.number().int().min(0),
 });
 export type StoredSpec = z.infer<typeof storedSpecSchema>;
+
+/** The stored spec read with an instance; null if it has none (or one from before this shape). */
+export function specOf(raw: unknown): StoredSpec | null {
+  const parsed = storedSpecSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}

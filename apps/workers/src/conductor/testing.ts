@@ -26,6 +26,7 @@ import {
   suspendInstance,
   terminateInstance,
   unpauseInstance,
+  type Bus,
   type Explanation,
   type Handler,
   type NodeInventory,
@@ -226,7 +227,7 @@ export class FakeScheduler {
   requests: RequestSpec[] = [];
   override?: (spec: RequestSpec) => SelectReply | Promise<SelectReply>;
 
-  constructor(private readonly bus: MemoryBus) {}
+  constructor(private readonly bus: Bus) {}
 
   async serve() {
     await this.bus.serve({ service: "scheduler", host: "scheduler-1" }, [
@@ -350,10 +351,13 @@ export class FakeCompute {
   failBuilds: { reason: string; retryable: boolean } | null = null;
   /** while false, casts wait in `held` until release() (to look at intermediate states) */
   auto = true;
+  /** told when a build message arrives, and when the server it built is ACTIVE (benchmarks) */
+  onBuild?: (uuid: string) => void;
+  onActive?: (uuid: string) => void;
   private held: (() => Promise<void>)[] = [];
 
   constructor(
-    private readonly bus: MemoryBus,
+    private readonly bus: Bus,
     readonly host: string,
   ) {}
 
@@ -392,6 +396,7 @@ export class FakeCompute {
     await bus.serve({ service: "compute", host }, [
       handler(buildAndRunInstance, async ({ instance, attempt }, meta) => {
         this.received.push({ message: "build_and_run_instance", uuid: instance.uuid, attempt });
+        this.onBuild?.(instance.uuid);
         await this.maybeHold(async () => {
           const ctx = meta.ctx;
           const taken = await bus.call(startBuild, { uuid: instance.uuid, host, attempt }, { ctx });
@@ -430,6 +435,7 @@ export class FakeCompute {
             },
             { ctx },
           );
+          this.onActive?.(instance.uuid);
         });
       }),
       act("stop_instance", stopInstance),

@@ -18,7 +18,7 @@ import {
 } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
 import { NO_VALID_HOST, noValidHostMessage, truncateMessage } from "../explanation";
-import type { StoredSpec } from "../request-spec";
+import { specOf, type StoredSpec } from "../request-spec";
 import * as actions from "../repositories/actions";
 import { findServerGroup, groupHosts } from "../repositories/catalog";
 import { transaction } from "../repositories/db";
@@ -60,14 +60,11 @@ export function resourcesOf(flavor: {
 
 /** Handle conductor.schedule_and_build: place every instance of `uuids` still waiting for a host. */
 export async function scheduleAndBuild(c: Conductor, uuids: string[], meta: Meta): Promise<void> {
-  const [records, storedSpecs] = await Promise.all([
-    instances.getInstancesByUuid(c.db, uuids),
-    specs.getSpecs(c.db, uuids),
-  ]);
+  const records = await instances.getInstancesByUuid(c.db, uuids);
   const pending: Pending[] = [];
   for (const record of records) {
     const { instance } = record;
-    const spec = storedSpecs.get(instance.uuid);
+    const spec = specOf(record.spec);
     if (
       record.deleted ||
       instance.vmState !== "building" ||
@@ -192,6 +189,7 @@ async function claimFirstFitting(
   const lost: string[] = [];
   for (const choice of hosts) {
     const spec: StoredSpec = { ...p.spec, attempt: p.spec.attempt + 1 };
+    const now = c.now();
     const outcome = await claimBuild(
       c.db,
       {
@@ -206,8 +204,10 @@ async function claimFirstFitting(
           group && (group.policy === "affinity" || group.policy === "anti-affinity")
             ? { id: group.id, policy: group.policy }
             : null,
+        // The scheduling step ends with the claim, its explanation on the event.
+        event: { name: SCHEDULE_EVENT, details: JSON.stringify(explanation) },
       },
-      c.now(),
+      now,
     );
     if (outcome === "gone") return {};
     if (outcome !== "claimed") {
@@ -220,22 +220,21 @@ async function claimFirstFitting(
     }
     meta.logger.info({ uuid: instance.uuid, host: choice.host, attempt: spec.attempt }, "claimed");
     c.notifier.nodeChanged(choice.nodeId, meta.ctx);
-    const actionId = await actions.latestActionId(c.db, instance.uuid, "create");
-    if (actionId !== null) {
-      await actions.finishEvent(
-        c.db,
-        actionId,
-        SCHEDULE_EVENT,
-        { result: "Success", details: JSON.stringify(explanation) },
-        c.now(),
-      );
-      c.notifier.actionChanged(actionId, instance.name, meta.ctx);
-    }
-    const placed = await instances.getInstance(c.db, instance.uuid);
-    if (placed) {
-      c.notifier.instanceUpdated(placed.instance, meta.ctx);
-      await castBuild(c, placed, spec, meta);
-    }
+    c.notifier.latestAction(instance.uuid, "create", instance.name, meta.ctx);
+    // Exactly what the claim wrote; no need to read it back.
+    const placed: InstanceRecord = {
+      ...p.record,
+      spec,
+      instance: {
+        ...instance,
+        host: choice.host,
+        node: choice.node,
+        availabilityZone: c.config.NIMBUS_DEFAULT_AVAILABILITY_ZONE,
+        updatedAt: now.toISOString(),
+      },
+    };
+    c.notifier.instanceUpdated(placed.instance, meta.ctx);
+    await castBuild(c, placed, spec, meta);
     return {};
   }
   return { lost };
@@ -305,7 +304,7 @@ async function noValidHost(
   if (actionId === undefined) return;
   meta.logger.info({ uuid, message }, "no valid host");
   await publishInstance(c, uuid, meta.ctx);
-  if (actionId !== null) c.notifier.actionChanged(actionId, p.record.instance.name, meta.ctx);
+  if (actionId !== null) c.notifier.actionChanged(actionId, p.record.instance, meta.ctx);
 }
 
 export interface BuildFailure {
@@ -329,61 +328,57 @@ export async function failBuild(
   meta: Meta,
 ): Promise<{ rescheduled: boolean }> {
   const now = c.now();
-  const outcome = await transaction(
-    c.db,
-    async (tx) => {
-      const record = await instances.lockInstance(tx, f.uuid);
-      if (!record || record.instance.host !== f.host || record.instance.vmState !== "building")
-        return null;
-      const spec = (await specs.getSpecs(tx, [f.uuid])).get(f.uuid);
-      if (!spec || (f.attempt !== undefined && spec.attempt !== f.attempt)) return null;
+  const outcome = await transaction(c.db, async (tx) => {
+    const record = await instances.lockInstance(tx, f.uuid);
+    if (!record || record.instance.host !== f.host || record.instance.vmState !== "building")
+      return null;
+    const spec = specOf(record.spec);
+    if (!spec || (f.attempt !== undefined && spec.attempt !== f.attempt)) return null;
 
-      const nodeId = await releaseAllocation(tx, f.uuid);
-      const failures = spec.failures + 1;
-      const retry = f.retryable && failures < c.config.NIMBUS_MAX_ATTEMPTS;
-      await specs.saveSpec(
+    const nodeId = await releaseAllocation(tx, f.uuid);
+    const failures = spec.failures + 1;
+    const retry = f.retryable && failures < c.config.NIMBUS_MAX_ATTEMPTS;
+    await specs.saveSpec(
+      tx,
+      f.uuid,
+      { ...spec, failures, ignoreHosts: [...new Set([...spec.ignoreHosts, f.host])] },
+      now,
+    );
+    await instances.updateInstance(
+      tx,
+      f.uuid,
+      {},
+      retry
+        ? { host: null, node: null, taskState: "scheduling", powerState: 0 }
+        : { host: null, node: null, vmState: "error", taskState: null, powerState: 0 },
+      now,
+    );
+    if (!retry) {
+      const message = f.retryable ? `Exceeded maximum number of retries. ${f.reason}` : f.reason;
+      await instances.addFault(
         tx,
         f.uuid,
-        { ...spec, failures, ignoreHosts: [...new Set([...spec.ignoreHosts, f.host])] },
+        { code: 500, message: truncateMessage(message), details: f.traceback ?? null },
+        f.host,
         now,
       );
-      await instances.updateInstance(
+    }
+    const actionId = await actions.latestActionId(tx, f.uuid, "create");
+    if (actionId !== null) {
+      // The running build event, if the build got that far (the compute may finish it first).
+      await actions.finishEvent(
         tx,
-        f.uuid,
-        {},
-        retry
-          ? { host: null, node: null, taskState: "scheduling", powerState: 0 }
-          : { host: null, node: null, vmState: "error", taskState: null, powerState: 0 },
+        actionId,
+        BUILD_EVENT,
+        { result: "Error", traceback: f.traceback ?? f.reason, host: f.host },
         now,
+        { record: false },
       );
-      if (!retry) {
-        const message = f.retryable ? `Exceeded maximum number of retries. ${f.reason}` : f.reason;
-        await instances.addFault(
-          tx,
-          f.uuid,
-          { code: 500, message: truncateMessage(message), details: f.traceback ?? null },
-          f.host,
-          now,
-        );
-      }
-      const actionId = await actions.latestActionId(tx, f.uuid, "create");
-      if (actionId !== null) {
-        // The running build event, if the build got that far (the compute may finish it first).
-        await actions.finishEvent(
-          tx,
-          actionId,
-          BUILD_EVENT,
-          { result: "Error", traceback: f.traceback ?? f.reason, host: f.host },
-          now,
-          { record: false },
-        );
-        if (retry) await actions.startEvent(tx, actionId, SCHEDULE_EVENT, c.bus.host, now);
-        else await actions.finishAction(tx, actionId, now, true);
-      }
-      return { retry, nodeId, actionId, name: record.instance.name };
-    },
-    { readCommitted: true },
-  );
+      if (retry) await actions.startEvent(tx, actionId, SCHEDULE_EVENT, c.bus.host, now);
+      else await actions.finishAction(tx, actionId, now, true);
+    }
+    return { retry, nodeId, actionId, name: record.instance.name };
+  });
   if (!outcome) {
     meta.logger.info(
       { uuid: f.uuid, host: f.host, attempt: f.attempt },
@@ -396,7 +391,8 @@ export async function failBuild(
     "build failed",
   );
   if (outcome.nodeId !== null) c.notifier.nodeChanged(outcome.nodeId, meta.ctx);
-  if (outcome.actionId !== null) c.notifier.actionChanged(outcome.actionId, outcome.name, meta.ctx);
+  if (outcome.actionId !== null)
+    c.notifier.actionChanged(outcome.actionId, { uuid: f.uuid, name: outcome.name }, meta.ctx);
   await publishInstance(c, f.uuid, meta.ctx);
   if (outcome.retry) {
     try {

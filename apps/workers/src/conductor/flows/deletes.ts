@@ -25,24 +25,19 @@ export async function finishDelete(
   onlyIf: (current: { host: string | null; taskState: string | null }) => boolean,
 ): Promise<DeleteOutcome> {
   const now = c.now();
-  const outcome = await transaction(
-    c.db,
-    async (tx) => {
-      const record = await instances.lockInstance(tx, uuid);
-      if (!record || !onlyIf(record.instance)) return null;
-      const nodeId = await releaseAllocation(tx, uuid);
-      await instances.softDelete(tx, uuid, now);
-      const actionId = await actions.latestActionId(tx, uuid, "delete");
-      if (actionId !== null) await actions.finishAction(tx, actionId, now);
-      return { nodeId, actionId, instance: record.instance };
-    },
-    { readCommitted: true },
-  );
+  const outcome = await transaction(c.db, async (tx) => {
+    const record = await instances.lockInstance(tx, uuid);
+    if (!record || !onlyIf(record.instance)) return null;
+    const nodeId = await releaseAllocation(tx, uuid);
+    await instances.softDelete(tx, uuid, now);
+    const actionId = await actions.latestActionId(tx, uuid, "delete");
+    if (actionId !== null) await actions.finishAction(tx, actionId, now);
+    return { nodeId, actionId, instance: record.instance };
+  });
   if (!outcome) return { deleted: false, nodeId: null };
   logger.info({ uuid, host: outcome.instance.host }, "instance deleted");
   c.notifier.instanceDeleted(outcome.instance, ctx);
   if (outcome.nodeId !== null) c.notifier.nodeChanged(outcome.nodeId, ctx);
-  if (outcome.actionId !== null)
-    c.notifier.actionChanged(outcome.actionId, outcome.instance.name, ctx);
+  if (outcome.actionId !== null) c.notifier.actionChanged(outcome.actionId, outcome.instance, ctx);
   return { deleted: true, nodeId: outcome.nodeId };
 }

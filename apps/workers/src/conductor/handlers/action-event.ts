@@ -30,6 +30,10 @@ export const actionEventHandler = (c: Conductor) =>
       );
     }
     const record = await getInstance(c.db, req.uuid, { projectId: null, withDeleted: true });
-    c.notifier.actionChanged(actionId, record?.instance.name ?? "", meta.ctx);
+    c.notifier.actionChanged(
+      actionId,
+      { uuid: req.uuid, name: record?.instance.name ?? "" },
+      meta.ctx,
+    );
     return {};
   });

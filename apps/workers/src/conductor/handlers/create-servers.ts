@@ -21,27 +21,27 @@ import {
   findUsableFlavor,
   findVisibleImage,
   lockProjectQuota,
-  quotaLimits,
+  quotaState,
 } from "../repositories/catalog";
 import { transaction } from "../repositories/db";
 import {
   getByReservation,
   insertInstances,
-  projectUsage,
+  newInstanceRecord,
   type NewInstance,
 } from "../repositories/instances";
 import { rememberMessage } from "../repositories/messages";
 import { insertSpecs } from "../repositories/specs";
 import { isUuid } from "./get-server";
 
-const QUOTA_RESOURCES = [
-  "instances",
-  "cores",
-  "ram",
-  "metadata_items",
-  "server_group_members",
-] as const;
 const GiB = 1024 ** 3;
+
+/** Fewer servers fit than the transaction wrote. */
+class Fewer extends Error {
+  constructor(readonly count: number) {
+    super(`only ${count} fit`);
+  }
+}
 
 const invalid = (message: string, resource: string) =>
   new RpcError("invalid", message, { resource });
@@ -60,7 +60,7 @@ export const createServersHandler = (c: Conductor) =>
     if (req.minCount > req.maxCount) throw invalid("min_count must be <= max_count", "min_count");
     const isAdmin = ctx.isAdmin === true;
 
-    const [flavor, image, keyPair, group, limits] = await Promise.all([
+    const [flavor, image, keyPair, group] = await Promise.all([
       findUsableFlavor(c.db, req.flavorRef, projectId, isAdmin),
       isUuid(req.imageRef)
         ? findVisibleImage(c.db, req.imageRef, isAdmin ? null : projectId)
@@ -69,7 +69,6 @@ export const createServersHandler = (c: Conductor) =>
       req.serverGroup === null
         ? null
         : findServerGroup(c.db, req.serverGroup, isAdmin ? null : projectId),
-      quotaLimits(c.db, projectId, QUOTA_RESOURCES),
     ]);
     // Nova's answers (HTTP 400) for references the caller cannot use; a flavor that is disabled or
     // private to other projects is as unknown as one that does not exist.
@@ -104,10 +103,6 @@ export const createServersHandler = (c: Conductor) =>
     if (req.availabilityZone !== null && req.availabilityZone !== zone) {
       throw invalid("The requested availability zone is not available", "availability_zone");
     }
-    const metadataLimit = limits.metadata_items!;
-    if (metadataLimit >= 0 && Object.keys(req.metadata).length > metadataLimit) {
-      throw new RpcError("over_quota", `Maximum number of metadata items exceeds ${metadataLimit}`);
-    }
 
     const reservationId = `r-${createHash("sha256").update(meta.messageId).digest("hex").slice(0, 8)}`;
     const now = c.now();
@@ -137,57 +132,42 @@ export const createServersHandler = (c: Conductor) =>
       failures: 0,
     };
 
-    const created = await transaction(
-      c.db,
-      async (tx) => {
-        if (!(await rememberMessage(tx, meta.messageId, now))) return null;
-        await lockProjectQuota(tx, projectId, now);
-        const usage = await projectUsage(tx, projectId);
-        const decision = decideInstanceCount(
-          { instances: limits.instances!, cores: limits.cores!, ram: limits.ram! },
-          usage,
-          snapshot,
-          req.minCount,
-          req.maxCount,
-        );
-        if (!decision.ok) throw new RpcError("over_quota", decision.message);
-        const count = decision.count;
-        const groupLimit = limits.server_group_members!;
-        if (
-          group &&
-          groupLimit >= 0 &&
-          (await countGroupMembers(tx, group.id)) + count > groupLimit
-        ) {
-          throw new RpcError("over_quota", "Quota exceeded, too many servers in group");
-        }
+    const rowsFor = (count: number): NewInstance[] =>
+      Array.from({ length: count }, (_, index) => {
+        const uuid = randomUUID();
+        const displayName = displayNameFor(req.name, index, count);
+        return {
+          uuid,
+          projectId,
+          userId,
+          displayName,
+          hostname:
+            count === 1 && req.hostname !== null
+              ? req.hostname
+              : sanitizeHostname(displayName, uuid),
+          description: req.description,
+          flavor: snapshot,
+          imageRef: image.id,
+          availabilityZone: req.availabilityZone,
+          metadata: req.metadata,
+          keyName: keyPair?.name ?? null,
+          keyData: keyPair?.publicKey ?? null,
+          userData: req.userData,
+          launchIndex: index,
+          reservationId,
+          accessIpV4: req.accessIpV4,
+          accessIpV6: req.accessIpV6,
+          createdAt: now,
+        };
+      });
 
-        const rows: NewInstance[] = Array.from({ length: count }, (_, index) => {
-          const uuid = randomUUID();
-          const displayName = displayNameFor(req.name, index, count);
-          return {
-            uuid,
-            projectId,
-            userId,
-            displayName,
-            hostname:
-              count === 1 && req.hostname !== null
-                ? req.hostname
-                : sanitizeHostname(displayName, uuid),
-            description: req.description,
-            flavor: snapshot,
-            imageRef: image.id,
-            availabilityZone: req.availabilityZone,
-            metadata: req.metadata,
-            keyName: keyPair?.name ?? null,
-            keyData: keyPair?.publicKey ?? null,
-            userData: req.userData,
-            launchIndex: index,
-            reservationId,
-            accessIpV4: req.accessIpV4,
-            accessIpV6: req.accessIpV6,
-            createdAt: now,
-          };
-        });
+    // The rows go in first and the project's lock is taken last, so creates of one project wait
+    // for each other only for the count and the commit. The count sees every create committed
+    // before the lock was granted, plus this one's own rows.
+    const record = (count: number) =>
+      transaction(c.db, async (tx): Promise<NewInstance[] | "replay" | { fewer: number }> => {
+        if (!(await rememberMessage(tx, meta.messageId, now))) return "replay";
+        const rows = rowsFor(count);
         const uuids = rows.map((r) => r.uuid);
         await insertInstances(tx, rows);
         await insertSpecs(
@@ -202,23 +182,72 @@ export const createServersHandler = (c: Conductor) =>
           { name: SCHEDULE_EVENT, host: c.bus.host },
         );
         if (group) await addGroupMembers(tx, group.id, uuids, now);
-        return uuids;
-      },
-      { readCommitted: true },
-    );
 
-    const servers = (await getByReservation(c.db, reservationId, projectId)).map((r) => r.instance);
-    if (created === null) {
+        await lockProjectQuota(tx, projectId, now);
+        const quota = await quotaState(tx, projectId);
+        const metadataLimit = quota.limit("metadata_items");
+        if (metadataLimit >= 0 && Object.keys(req.metadata).length > metadataLimit) {
+          throw new RpcError(
+            "over_quota",
+            `Maximum number of metadata items exceeds ${metadataLimit}`,
+          );
+        }
+        const { usage } = quota;
+        const others = {
+          instances: usage.instances - count,
+          cores: usage.cores - count * snapshot.vcpus,
+          ram: usage.ram - count * snapshot.memoryMb,
+        };
+        const decision = decideInstanceCount(
+          {
+            instances: quota.limit("instances"),
+            cores: quota.limit("cores"),
+            ram: quota.limit("ram"),
+          },
+          others,
+          snapshot,
+          req.minCount,
+          count,
+        );
+        if (!decision.ok) throw new RpcError("over_quota", decision.message);
+        // Fewer fit than were written: roll back, and write that many (named for that many).
+        if (decision.count < count) throw new Fewer(decision.count);
+        const groupLimit = quota.limit("server_group_members");
+        if (group && groupLimit >= 0 && (await countGroupMembers(tx, group.id)) > groupLimit) {
+          throw new RpcError("over_quota", "Quota exceeded, too many servers in group");
+        }
+        return rows;
+      }).catch((err: unknown) => {
+        if (err instanceof Fewer) return { fewer: err.count };
+        throw err;
+      });
+
+    let created = await record(req.maxCount);
+    // Another create took room meanwhile: once more with what fits now (or Nova's refusal).
+    if (typeof created === "object" && "fewer" in created) created = await record(created.fewer);
+    if (typeof created === "object" && "fewer" in created) created = await record(created.fewer);
+    if (typeof created === "object" && "fewer" in created) {
+      throw new RpcError(
+        "over_quota",
+        "Quota exceeded: other servers were created at the same time.",
+      );
+    }
+    if (created === "replay") {
       meta.logger.info(
         { reservationId },
         "create_servers ran before for this message; answering again",
       );
+      const servers = (await getByReservation(c.db, reservationId, projectId)).map(
+        (r) => r.instance,
+      );
       return { reservationId, servers };
     }
+
+    const servers = created.map((n) => newInstanceRecord(n, spec, group?.uuid ?? null).instance);
     meta.logger.info(
       {
         reservationId,
-        count: created.length,
+        count: servers.length,
         flavor: snapshot.id,
         image: image.id,
         ...resourcesOf(snapshot),
@@ -227,10 +256,36 @@ export const createServersHandler = (c: Conductor) =>
     );
     for (const server of servers) {
       c.notifier.instanceCreated(server, ctx);
-      c.notifier.actionStarted(server.uuid, ctx.requestId, server.name, ctx);
+      c.notifier.actionRecorded(
+        {
+          action: "create",
+          instanceUuid: server.uuid,
+          requestId: ctx.requestId,
+          userId,
+          projectId,
+          startTime: server.createdAt,
+          finishTime: null,
+          message: null,
+          updatedAt: server.createdAt,
+          events: [
+            {
+              event: SCHEDULE_EVENT,
+              startTime: server.createdAt,
+              finishTime: null,
+              result: null,
+              traceback: null,
+              host: c.bus.host,
+              details: null,
+            },
+          ],
+        },
+        server.name,
+        ctx,
+      );
     }
+    const scheduled = servers.map((s) => s.uuid);
     try {
-      await c.bus.cast(scheduleAndBuild, { instanceUuids: created }, { ctx });
+      await c.bus.cast(scheduleAndBuild, { instanceUuids: scheduled }, { ctx });
     } catch (err) {
       // The servers are recorded: the recovery sweep schedules them after the stuck timeout.
       meta.logger.error({ err, reservationId }, "could not cast schedule_and_build");

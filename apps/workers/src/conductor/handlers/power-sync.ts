@@ -59,7 +59,7 @@ export const powerSyncHandler = (c: Conductor) =>
     for (const r of records) c.notifier.instanceUpdated(r.instance, meta.ctx);
     for (const s of stopped) {
       const name = records.find((r) => r.instance.uuid === s.uuid)?.instance.name ?? "";
-      c.notifier.actionChanged(s.actionId, name, meta.ctx);
+      c.notifier.actionChanged(s.actionId, { uuid: s.uuid, name }, meta.ctx);
     }
     return {};
   });

@@ -31,7 +31,7 @@ import { finishDelete } from "../flows/deletes";
 import { instanceNotFound, taskStateConflict } from "../messages";
 import { refuseUpsize } from "../quota";
 import * as actions from "../repositories/actions";
-import { findUsableFlavor, lockProjectQuota, quotaLimits } from "../repositories/catalog";
+import { findUsableFlavor, lockProjectQuota, quotaState } from "../repositories/catalog";
 import { isUniqueViolation, transaction, type Tx } from "../repositories/db";
 import { computeServiceOf, resizeAllocation } from "../repositories/hosts";
 import * as instances from "../repositories/instances";
@@ -210,7 +210,7 @@ async function hypervisorAction(call: Call): Promise<Instance> {
     "server action accepted",
   );
   c.notifier.instanceUpdated(instance, call.ctx);
-  c.notifier.actionChanged(actionId, instance.name, call.ctx);
+  c.notifier.actionChanged(actionId, instance, call.ctx);
   await castToHost(call, instance, actionId);
   return instance;
 }
@@ -258,17 +258,16 @@ async function resize(call: Call): Promise<Instance> {
       "Server disk was unable to be resized because: Resizing to a smaller disk is not allowed.",
     );
   }
-  const limits = await quotaLimits(c.db, read.projectId, ["instances", "cores", "ram"]);
   const larger = maxOf(read.flavor, next);
   let nodeId: number | null = null;
 
   const actionId = await swap(call, async (tx, now) => {
     // Quota for the growth only, counted under the project's lock as creates are.
     await lockProjectQuota(tx, read.projectId, now);
-    const usage = await instances.projectUsage(tx, read.projectId);
+    const quota = await quotaState(tx, read.projectId);
     const refusal = refuseUpsize(
-      { instances: limits.instances!, cores: limits.cores!, ram: limits.ram! },
-      usage,
+      { instances: quota.limit("instances"), cores: quota.limit("cores"), ram: quota.limit("ram") },
+      quota.usage,
       { cores: next.vcpus - read.flavor.vcpus, ram: next.memoryMb - read.flavor.memoryMb },
     );
     if (refusal) throw new RpcError("over_quota", refusal);
@@ -302,7 +301,7 @@ async function resize(call: Call): Promise<Instance> {
   if (actionId === null) return instance;
   call.logger.info({ uuid: read.uuid, from: read.flavor.name, to: next.name }, "resize accepted");
   c.notifier.instanceUpdated(instance, ctx);
-  c.notifier.actionChanged(actionId, instance.name, ctx);
+  c.notifier.actionChanged(actionId, instance, ctx);
   if (nodeId !== null) c.notifier.nodeChanged(nodeId, ctx);
   await castToHost(call, instance, actionId);
   return instance;
@@ -367,7 +366,7 @@ async function conductorOnly(call: Call): Promise<Instance> {
   if (actionId !== null) {
     call.logger.info({ uuid: read.uuid, action: call.name }, "server action done");
     c.notifier.instanceUpdated(instance, ctx);
-    c.notifier.actionChanged(actionId, instance.name, ctx);
+    c.notifier.actionChanged(actionId, instance, ctx);
   }
   return instance;
 }

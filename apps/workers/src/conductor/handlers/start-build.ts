@@ -5,7 +5,8 @@ import type { Conductor } from "../deps";
 import { BUILD_EVENT } from "../flows/builds";
 import * as actions from "../repositories/actions";
 import { getInstance } from "../repositories/instances";
-import { getSpecs, takeBuild } from "../repositories/specs";
+import { specOf } from "../request-spec";
+import { takeBuild } from "../repositories/specs";
 
 export const startBuildHandler = (c: Conductor) =>
   handler(startBuild, async (req, meta) => {
@@ -13,7 +14,7 @@ export const startBuildHandler = (c: Conductor) =>
     const record = await getInstance(c.db, req.uuid);
     if (!taken) {
       // The same call run twice (its first reply lost) finds its own swap done: go on.
-      const spec = record && (await getSpecs(c.db, [req.uuid])).get(req.uuid);
+      const spec = record && specOf(record.spec);
       const mine =
         record?.instance.host === req.host &&
         record.instance.taskState === "spawning" &&
@@ -28,12 +29,9 @@ export const startBuildHandler = (c: Conductor) =>
     }
     if (!record) return { proceed: false, instance: null };
     if (taken) {
-      const actionId = await actions.latestActionId(c.db, req.uuid, "create");
-      if (actionId !== null) {
-        await actions.startEvent(c.db, actionId, BUILD_EVENT, req.host, c.now());
-        c.notifier.actionChanged(actionId, record.instance.name, meta.ctx);
-      }
+      await actions.startLatestEvent(c.db, req.uuid, "create", BUILD_EVENT, req.host, c.now());
       c.notifier.instanceUpdated(record.instance, meta.ctx);
+      c.notifier.latestAction(req.uuid, "create", record.instance.name, meta.ctx);
     }
     return { proceed: true, instance: record.instance };
   });

@@ -15,46 +15,36 @@ export interface ActionStart {
 }
 
 /** Record one action; throws a unique violation when this request already acted on the server. */
-export async function startAction(tx: Sql, uuid: string, start: ActionStart): Promise<number> {
-  const created = await tx.instanceAction.create({
-    data: {
-      action: start.action,
-      instanceUuid: uuid,
-      requestId: start.requestId,
-      userId: start.userId,
-      projectId: start.projectId,
-      message: start.message ?? null,
-      startTime: start.now,
-      createdAt: start.now,
-      updatedAt: start.now,
-    },
-    select: { id: true },
-  });
-  return created.id;
+export async function startAction(sql: Sql, uuid: string, start: ActionStart): Promise<number> {
+  const [row] = await sql.$queryRaw<{ id: number }[]>`
+    INSERT INTO instance_actions
+      (action, instance_uuid, request_id, user_id, project_id, message, start_time, created_at, updated_at)
+    VALUES (${start.action}, ${uuid}, ${start.requestId}, ${start.userId}, ${start.projectId},
+            ${start.message ?? null}, ${start.now}, ${start.now}, ${start.now})
+    RETURNING id`;
+  return row!.id;
 }
 
-/** The same action for many new servers, each with `event` started: three statements in all. */
+/** The same action for many new servers, each with `event` started: two statements in all. */
 export async function startActions(
   tx: Tx,
   uuids: string[],
   start: ActionStart,
   event: { name: string; host: string | null },
 ): Promise<void> {
-  await tx.instanceAction.createMany({
-    data: uuids.map((instanceUuid) => ({
-      action: start.action,
-      instanceUuid,
-      requestId: start.requestId,
-      userId: start.userId,
-      projectId: start.projectId,
-      startTime: start.now,
-      createdAt: start.now,
-      updatedAt: start.now,
-    })),
-  });
+  const { now } = start;
+  await tx.$executeRaw`
+    INSERT INTO instance_actions
+      (action, instance_uuid, request_id, user_id, project_id, start_time, created_at, updated_at)
+    VALUES ${Prisma.join(
+      uuids.map(
+        (uuid) =>
+          Prisma.sql`(${start.action}, ${uuid}, ${start.requestId}, ${start.userId}, ${start.projectId}, ${now}, ${now}, ${now})`,
+      ),
+    )}`;
   await tx.$executeRaw`
     INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
-    SELECT id, ${event.name}, ${start.now}, ${event.host}, ${start.now}, ${start.now}
+    SELECT id, ${event.name}, ${now}, ${event.host}, ${now}, ${now}
       FROM instance_actions
      WHERE request_id = ${start.requestId} AND instance_uuid IN (${inList(uuids)})`;
 }
@@ -98,6 +88,43 @@ export async function latestActionId(
     SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND action = ${action}
      ORDER BY id DESC LIMIT 1`;
   return rows[0]?.id ?? null;
+}
+
+/** Start an event on the server's latest action named `action`, unless it is running already. */
+export async function startLatestEvent(
+  sql: Sql,
+  uuid: string,
+  action: string,
+  event: string,
+  host: string | null,
+  now: Date,
+): Promise<void> {
+  await sql.$executeRaw`
+    INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
+    SELECT a.id, ${event}, ${now}, ${host}, ${now}, ${now}
+      FROM (SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND action = ${action}
+             ORDER BY id DESC LIMIT 1) a
+     WHERE NOT EXISTS (SELECT 1 FROM instance_action_events
+                        WHERE action_id = a.id AND event = ${event} AND finish_time IS NULL)`;
+}
+
+/** Finish the running event of that name on the server's latest action named `action`. */
+export async function finishLatestEvent(
+  sql: Sql,
+  uuid: string,
+  action: string,
+  event: string,
+  finish: EventFinish,
+  now: Date,
+): Promise<void> {
+  await sql.$executeRaw`
+    UPDATE instance_action_events e
+      JOIN (SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND action = ${action}
+             ORDER BY id DESC LIMIT 1) a ON a.id = e.action_id
+       SET e.finish_time = ${now}, e.result = ${finish.result}, e.traceback = ${finish.traceback ?? null},
+           e.details = ${finish.details ?? null}, e.host = COALESCE(${finish.host ?? null}, e.host),
+           e.updated_at = ${now}
+     WHERE e.event = ${event} AND e.finish_time IS NULL`;
 }
 
 /** Start an event, unless the same step is already running on this action (a redelivery). */
@@ -162,14 +189,45 @@ export async function finishAction(sql: Sql, actionId: number, now: Date, failed
      WHERE id = ${actionId}`;
 }
 
-export async function getAction(sql: Sql, actionId: number): Promise<InstanceAction | null> {
-  const actions = await sql.$queryRaw<ActionRow[]>`
-    SELECT id, action, instance_uuid, request_id, user_id, project_id, start_time, finish_time,
-           message, updated_at
-      FROM instance_actions WHERE id = ${actionId}`;
-  const action = actions[0];
-  if (!action) return null;
-  return toInstanceAction(action, await eventsOf(sql, [actionId]));
+/** An action with its events, in one query: by id, or a server's latest action of a name. */
+export async function getAction(
+  sql: Sql,
+  ref: number | { uuid: string; action: string },
+): Promise<InstanceAction | null> {
+  const which =
+    typeof ref === "number"
+      ? Prisma.sql`a.id = ${ref}`
+      : Prisma.sql`a.id = (SELECT MAX(id) FROM instance_actions
+                            WHERE instance_uuid = ${ref.uuid} AND action = ${ref.action})`;
+  const rows = await sql.$queryRaw<
+    (ActionRow & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null })[]
+  >`
+    SELECT a.id, a.action, a.instance_uuid, a.request_id, a.user_id, a.project_id, a.start_time,
+           a.finish_time, a.message, a.updated_at,
+           e.action_id AS e_action_id, e.event AS e_event, e.start_time AS e_start_time,
+           e.finish_time AS e_finish_time, e.result AS e_result, e.traceback AS e_traceback,
+           e.host AS e_host, e.details AS e_details
+      FROM instance_actions a LEFT JOIN instance_action_events e ON e.action_id = a.id
+     WHERE ${which} ORDER BY e.id`;
+  const first = rows[0];
+  if (!first) return null;
+  const events: EventRow[] = rows.flatMap((r) =>
+    r.e_event === null
+      ? []
+      : [
+          {
+            action_id: r.id,
+            event: r.e_event,
+            start_time: r.e_start_time!,
+            finish_time: r.e_finish_time,
+            result: r.e_result,
+            traceback: r.e_traceback,
+            host: r.e_host,
+            details: r.e_details,
+          },
+        ],
+  );
+  return toInstanceAction(first, events);
 }
 
 async function eventsOf(sql: Sql, actionIds: number[]): Promise<EventRow[]> {

@@ -1,7 +1,7 @@
 // What a new server refers to — flavors, images, key pairs, server groups — and the project's
 // quota limits and lock.
 import type { FlavorSnapshot, Image } from "@nimbus/rpc";
-import { inList, Prisma, type Sql, type Tx } from "./db";
+import { Prisma, type Sql, type Tx } from "./db";
 import { toImage, type ImageRow } from "./mapping";
 
 export interface FlavorForBuild {
@@ -126,27 +126,41 @@ export async function countGroupMembers(tx: Tx, groupId: number): Promise<number
 }
 
 export async function addGroupMembers(tx: Tx, groupId: number, uuids: string[], now: Date) {
-  await tx.serverGroupMember.createMany({
-    data: uuids.map((instanceUuid) => ({ groupId, instanceUuid, createdAt: now })),
-  });
+  await tx.$executeRaw`
+    INSERT INTO server_group_members (group_id, instance_uuid, created_at)
+    VALUES ${Prisma.join(uuids.map((uuid) => Prisma.sql`(${groupId}, ${uuid}, ${now})`))}`;
 }
 
-/** The project's limit for each resource: its own, else the `default` quota class's, else -1. */
-export async function quotaLimits(
-  sql: Sql,
-  projectId: string,
-  resources: readonly string[],
-): Promise<Record<string, number>> {
-  const rows = await sql.$queryRaw<{ resource: string; hard_limit: number; own: number }[]>`
-    SELECT resource, hard_limit, 1 AS own FROM quotas
-     WHERE project_id = ${projectId} AND resource IN (${inList(resources)})
-    UNION ALL
-    SELECT resource, hard_limit, 0 AS own FROM quota_classes
-     WHERE class_name = 'default' AND resource IN (${inList(resources)})`;
-  const limits: Record<string, number> = Object.fromEntries(resources.map((r) => [r, -1]));
-  for (const r of rows.filter((x) => !x.own)) limits[r.resource] = r.hard_limit;
-  for (const r of rows.filter((x) => x.own)) limits[r.resource] = r.hard_limit;
-  return limits;
+export interface QuotaState {
+  /** live instances of the project and the vCPUs and RAM they hold */
+  usage: { instances: number; cores: number; ram: number };
+  /** the limit of a resource: the project's own, else the `default` quota class's, else -1 */
+  limit(resource: string): number;
+}
+
+/** A project's usage and limits, in one query (run it after lockProjectQuota to count exactly). */
+export async function quotaState(sql: Sql, projectId: string): Promise<QuotaState> {
+  const [row] = await sql.$queryRaw<
+    { n: bigint; cores: unknown; ram: unknown; own: unknown; dflt: unknown }[]
+  >`
+    SELECT COUNT(*) AS n, COALESCE(SUM(vcpus), 0) AS cores, COALESCE(SUM(memory_mb), 0) AS ram,
+           (SELECT JSON_OBJECTAGG(resource, hard_limit) FROM quotas WHERE project_id = ${projectId}) AS own,
+           (SELECT JSON_OBJECTAGG(resource, hard_limit) FROM quota_classes WHERE class_name = 'default') AS dflt
+      FROM instances WHERE project_id = ${projectId} AND deleted = 0`;
+  const limits = (v: unknown): Record<string, number> =>
+    typeof v === "string"
+      ? (JSON.parse(v) as Record<string, number>)
+      : ((v ?? {}) as Record<string, number>);
+  const own = limits(row?.own);
+  const dflt = limits(row?.dflt);
+  return {
+    usage: {
+      instances: Number(row?.n ?? 0),
+      cores: Number(row?.cores ?? 0),
+      ram: Number(row?.ram ?? 0),
+    },
+    limit: (resource) => own[resource] ?? dflt[resource] ?? -1,
+  };
 }
 
 /**

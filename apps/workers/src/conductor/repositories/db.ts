@@ -31,26 +31,18 @@ const isTransient = (err: unknown) =>
   ["1213", "1205"].includes(mysqlCode(err) ?? "") ||
   (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2034");
 
-export interface TxOptions {
-  /** READ COMMITTED for transactions that count rows after taking a lock. */
-  readCommitted?: boolean;
-}
-
-/** Run `fn` in a transaction; a deadlock rolls it back and runs it again (up to 4 tries). */
-export async function transaction<T>(
-  db: Db,
-  fn: (tx: Tx) => Promise<T>,
-  opts: TxOptions = {},
-): Promise<T> {
+/**
+ * Run `fn` in a transaction; a deadlock rolls it back and runs it again (up to 4 tries).
+ *
+ * Transactions run at MariaDB's REPEATABLE READ, whose snapshot is taken at the first plain
+ * (non-locking) SELECT. The ones that count rows to decide (quota, group policy) therefore take
+ * their lock first and count after it, so the count sees everything committed before the lock was
+ * granted.
+ */
+export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(fn, {
-        isolationLevel: opts.readCommitted
-          ? Prisma.TransactionIsolationLevel.ReadCommitted
-          : undefined,
-        maxWait: 10_000,
-        timeout: 30_000,
-      });
+      return await db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 });
     } catch (err) {
       if (attempt >= 4 || !isTransient(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));

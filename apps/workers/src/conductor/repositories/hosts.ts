@@ -3,6 +3,7 @@
 // its lock, so two claims racing for the last room on a node cannot both succeed.
 import { randomUUID } from "node:crypto";
 import type { NodeInventory } from "@nimbus/rpc";
+import { finishLatestEvent } from "./actions";
 import { inList, isUniqueViolation, Prisma, transaction, type Db, type Sql, type Tx } from "./db";
 import type { ComputeNodeRow, NodeWithServiceRow, ServiceRow } from "./mapping";
 
@@ -303,6 +304,8 @@ export interface BuildClaim {
   spec: unknown;
   /** a hard affinity / anti-affinity group to re-check under the group's lock */
   group: { id: number; policy: "affinity" | "anti-affinity" } | null;
+  /** an event of the instance's "create" action to finish (Success) with the claim */
+  event?: { name: string; details: string };
 }
 
 export type ClaimOutcome = "claimed" | "no_room" | "group_conflict" | "gone";
@@ -328,20 +331,30 @@ export async function claimBuild(db: Db, claim: BuildClaim, now: Date): Promise<
              AND i.host IS NOT NULL AND ${clash}`;
         if (Number(row?.n ?? 0) > 0) return "group_conflict";
       }
+      // The instance takes the host, and its request spec the new attempt, in one statement.
       const placed = await tx.$executeRaw`
-        UPDATE instances SET host = ${claim.host}, node = ${claim.node},
-                             availability_zone = ${claim.availabilityZone}, updated_at = ${now}
-         WHERE uuid = ${claim.uuid} AND deleted = 0 AND host IS NULL
-           AND vm_state = 'building' AND task_state = 'scheduling'`;
-      if (placed !== 1) return "gone";
+        UPDATE instances i JOIN request_specs r ON r.instance_uuid = i.uuid
+           SET i.host = ${claim.host}, i.node = ${claim.node},
+               i.availability_zone = ${claim.availabilityZone}, i.updated_at = ${now},
+               r.spec = ${JSON.stringify(claim.spec)}, r.updated_at = ${now}
+         WHERE i.uuid = ${claim.uuid} AND i.deleted = 0 AND i.host IS NULL
+           AND i.vm_state = 'building' AND i.task_state = 'scheduling'`;
+      if (placed === 0) return "gone";
       if (!(await takeFromNode(tx, claim.nodeId, claim.resources, 1))) throw new NoRoom();
       await tx.$executeRaw`
         INSERT INTO allocations (instance_uuid, compute_node_id, vcpus, memory_mb, disk_gb, created_at)
         VALUES (${claim.uuid}, ${claim.nodeId}, ${claim.resources.vcpus}, ${claim.resources.memoryMb},
                 ${claim.resources.diskGb}, ${now})`;
-      await tx.$executeRaw`
-        UPDATE request_specs SET spec = ${JSON.stringify(claim.spec)}, updated_at = ${now}
-         WHERE instance_uuid = ${claim.uuid}`;
+      if (claim.event) {
+        await finishLatestEvent(
+          tx,
+          claim.uuid,
+          "create",
+          claim.event.name,
+          { result: "Success", details: claim.event.details },
+          now,
+        );
+      }
       return "claimed";
     });
   } catch (err) {

@@ -6,7 +6,7 @@
 // (correlated subqueries); many are read as their rows plus one batched query per side table, which
 // stays cheap for a page of a thousand. The lock reason has no column of its own: it is the message
 // of the instance's latest "lock" action (mapping.ts hides that message from the action list).
-import type { FlavorSnapshot, InstanceFault } from "@nimbus/rpc";
+import type { FlavorSnapshot, Instance, InstanceFault } from "@nimbus/rpc";
 import type { PowerStateValue, TaskState, VmState } from "@nimbus/rpc/domain";
 import { inList, Prisma, type Sql, type Tx } from "./db";
 import { toInstanceRecord, type InstanceRecord, type InstanceRow } from "./mapping";
@@ -177,53 +177,72 @@ export interface NewInstance {
   createdAt: Date;
 }
 
-export async function insertInstances(tx: Tx, instances: NewInstance[]): Promise<void> {
-  await tx.instance.createMany({
-    data: instances.map((i) => ({
-      uuid: i.uuid,
-      projectId: i.projectId,
-      userId: i.userId,
-      displayName: i.displayName,
-      hostname: i.hostname,
-      description: i.description,
-      flavor: i.flavor,
-      memoryMb: i.flavor.memoryMb,
-      vcpus: i.flavor.vcpus,
-      rootGb: i.flavor.rootGb,
-      ephemeralGb: i.flavor.ephemeralGb,
-      imageRef: i.imageRef,
-      availabilityZone: i.availabilityZone,
-      vmState: "building",
-      taskState: "scheduling",
-      powerState: 0,
-      metadata: i.metadata,
-      keyName: i.keyName,
-      keyData: i.keyData,
-      userData: i.userData,
-      launchIndex: i.launchIndex,
-      reservationId: i.reservationId,
-      progress: 0,
-      accessIpV4: i.accessIpV4,
-      accessIpV6: i.accessIpV6,
-      createdAt: i.createdAt,
-      updatedAt: i.createdAt,
-    })),
+/** The record insertInstances writes for `n` (so a create can answer without reading it back). */
+export function newInstanceRecord(
+  n: NewInstance,
+  spec: unknown,
+  groupUuid: string | null,
+): InstanceRecord {
+  return toInstanceRecord({
+    id: 0,
+    uuid: n.uuid,
+    display_name: n.displayName,
+    hostname: n.hostname,
+    description: n.description,
+    project_id: n.projectId,
+    user_id: n.userId,
+    vm_state: "building",
+    task_state: "scheduling",
+    power_state: 0,
+    host: null,
+    node: null,
+    availability_zone: n.availabilityZone,
+    flavor: n.flavor,
+    old_flavor: null,
+    new_flavor: null,
+    image_ref: n.imageRef,
+    key_name: n.keyName,
+    metadata: n.metadata,
+    user_data: n.userData,
+    locked: false,
+    locked_by: null,
+    launch_index: n.launchIndex,
+    reservation_id: n.reservationId,
+    progress: 0,
+    access_ip_v4: n.accessIpV4,
+    access_ip_v6: n.accessIpV6,
+    created_at: n.createdAt,
+    updated_at: n.createdAt,
+    launched_at: null,
+    terminated_at: null,
+    deleted_at: null,
+    deleted: 0,
+    spec,
+    group_uuid: groupUuid,
+    locked_reason: null,
+    fault_code: null,
+    fault_message: null,
+    fault_details: null,
+    fault_created_at: null,
   });
 }
 
-/** Live instances of a project and the vCPUs and RAM they hold (quota usage). */
-export async function projectUsage(
-  sql: Sql,
-  projectId: string,
-): Promise<{ instances: number; cores: number; ram: number }> {
-  const [row] = await sql.$queryRaw<{ n: bigint; cores: unknown; ram: unknown }[]>`
-    SELECT COUNT(*) AS n, COALESCE(SUM(vcpus), 0) AS cores, COALESCE(SUM(memory_mb), 0) AS ram
-      FROM instances WHERE project_id = ${projectId} AND deleted = 0`;
-  return {
-    instances: Number(row?.n ?? 0),
-    cores: Number(row?.cores ?? 0),
-    ram: Number(row?.ram ?? 0),
-  };
+export async function insertInstances(tx: Tx, instances: NewInstance[]): Promise<void> {
+  const values = instances.map(
+    (i) => Prisma.sql`(
+      ${i.uuid}, ${i.projectId}, ${i.userId}, ${i.displayName}, ${i.hostname}, ${i.description},
+      ${JSON.stringify(i.flavor)}, ${i.flavor.memoryMb}, ${i.flavor.vcpus}, ${i.flavor.rootGb},
+      ${i.flavor.ephemeralGb}, ${i.imageRef}, ${i.availabilityZone}, 'building', 'scheduling', 0,
+      ${JSON.stringify(i.metadata)}, ${i.keyName}, ${i.keyData}, ${i.userData}, ${i.launchIndex},
+      ${i.reservationId}, 0, ${i.accessIpV4}, ${i.accessIpV6}, ${i.createdAt}, ${i.createdAt})`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO instances
+      (uuid, project_id, user_id, display_name, hostname, description, flavor, memory_mb, vcpus,
+       root_gb, ephemeral_gb, image_ref, availability_zone, vm_state, task_state, power_state,
+       metadata, key_name, key_data, user_data, launch_index, reservation_id, progress,
+       access_ip_v4, access_ip_v6, created_at, updated_at)
+    VALUES ${Prisma.join(values)}`;
 }
 
 /** The columns a state change may set. `undefined` leaves a column alone. */
@@ -285,6 +304,39 @@ function setClause(changes: InstanceChanges, now: Date): Prisma.Sql {
   return Prisma.join(sets, ", ");
 }
 
+/** The instance model after `changes` were written at `now` (what a read would return). */
+export function applyChanges(
+  instance: Instance,
+  changes: InstanceChanges,
+  now: Date,
+  fault?: Omit<InstanceFault, "createdAt">,
+): Instance {
+  const next: Instance = { ...instance, updatedAt: now.toISOString() };
+  const set = <K extends keyof Instance>(key: K, value: Instance[K] | undefined) => {
+    if (value !== undefined) next[key] = value;
+  };
+  set("vmState", changes.vmState);
+  set("taskState", changes.taskState);
+  set("powerState", changes.powerState);
+  set("launchedAt", changes.launchedAt?.toISOString());
+  set("terminatedAt", changes.terminatedAt?.toISOString());
+  set("node", changes.node);
+  set("host", changes.host);
+  set("progress", changes.progress);
+  set("locked", changes.locked);
+  set("name", changes.displayName);
+  set("description", changes.description);
+  set("hostname", changes.hostname);
+  set("accessIpV4", changes.accessIpV4);
+  set("accessIpV6", changes.accessIpV6);
+  set("availabilityZone", changes.availabilityZone);
+  set("flavor", changes.flavor);
+  set("oldFlavor", changes.oldFlavor);
+  set("newFlavor", changes.newFlavor);
+  if (fault) next.fault = { ...fault, createdAt: now.toISOString() };
+  return next;
+}
+
 export interface Guard {
   /** the update applies only while the task state is one of these */
   taskStates?: readonly (TaskState | null)[];
@@ -327,11 +379,13 @@ export async function updateInstance(
   return n === 1;
 }
 
-/** Lock a live instance's row for the rest of the transaction. */
+/** Read a live instance and lock its row for the rest of the transaction. */
 export async function lockInstance(tx: Tx, uuid: string): Promise<InstanceRecord | null> {
-  const rows = await tx.$queryRaw<{ id: number }[]>`
-    SELECT id FROM instances WHERE uuid = ${uuid} AND deleted = 0 FOR UPDATE`;
-  return rows[0] ? getInstance(tx, uuid) : null;
+  // Locks the instance's row (and its request spec's and latest fault's, which only the holder of
+  // the instance's lock writes anyway).
+  const rows = await tx.$queryRaw<InstanceRow[]>`${SELECT_ONE}
+    WHERE i.uuid = ${uuid} AND i.deleted = 0 FOR UPDATE`;
+  return rows[0] ? toInstanceRecord(rows[0]) : null;
 }
 
 /** Nova's soft delete: the row stays (for os-instance-actions and changes-since) with deleted = id. */

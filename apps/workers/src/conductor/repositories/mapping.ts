@@ -75,6 +75,8 @@ export interface InstanceRecord {
   deleted: boolean;
   /** who locked it: "owner" | "admin" */
   lockedBy: string | null;
+  /** the stored request spec as read (request-spec.ts parses it) */
+  spec: unknown;
   instance: Instance;
 }
 
@@ -164,7 +166,13 @@ export function toInstanceRecord(row: InstanceRow): InstanceRecord {
             createdAt: iso(row.fault_created_at),
           },
   };
-  return { id: row.id, deleted: row.deleted !== 0, lockedBy: row.locked_by, instance };
+  return {
+    id: row.id,
+    deleted: row.deleted !== 0,
+    lockedBy: row.locked_by,
+    spec: row.spec,
+    instance,
+  };
 }
 
 export interface ServiceRow {

@@ -1,23 +1,11 @@
 // Request specs: what each build asked the scheduler for, and how far it got (request-spec.ts).
-import { storedSpecSchema, type StoredSpec } from "../request-spec";
-import { inList, type Sql, type Tx } from "./db";
+import type { StoredSpec } from "../request-spec";
+import { Prisma, type Sql, type Tx } from "./db";
 
 export async function insertSpecs(tx: Tx, specs: { uuid: string; spec: StoredSpec }[], now: Date) {
-  await tx.requestSpec.createMany({
-    data: specs.map((s) => ({
-      instanceUuid: s.uuid,
-      spec: s.spec,
-      createdAt: now,
-      updatedAt: now,
-    })),
-  });
-}
-
-export async function getSpecs(sql: Sql, uuids: string[]): Promise<Map<string, StoredSpec>> {
-  if (uuids.length === 0) return new Map();
-  const rows = await sql.$queryRaw<{ instance_uuid: string; spec: unknown }[]>`
-    SELECT instance_uuid, spec FROM request_specs WHERE instance_uuid IN (${inList(uuids)})`;
-  return new Map(rows.map((r) => [r.instance_uuid, storedSpecSchema.parse(r.spec)]));
+  await tx.$executeRaw`
+    INSERT INTO request_specs (instance_uuid, spec, created_at, updated_at)
+    VALUES ${Prisma.join(specs.map((s) => Prisma.sql`(${s.uuid}, ${JSON.stringify(s.spec)}, ${now}, ${now})`))}`;
 }
 
 export async function saveSpec(sql: Sql, uuid: string, spec: StoredSpec, now: Date): Promise<void> {
