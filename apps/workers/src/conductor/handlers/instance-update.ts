@@ -2,6 +2,10 @@
 // compare-and-swap on the host and the expected task state (a mismatch is a conflict: the server
 // was deleted, moved or acted on meanwhile), done under the row's lock together with the resize
 // bookkeeping, the action event and the fault.
+//
+// A call can run twice (the conductor died before its reply reached the host): the message id is
+// recorded with the write, and a second run answers with the server as it is, instead of a
+// conflict that would make the host undo work that was recorded.
 import { handler, instanceUpdate, RpcError } from "@nimbus/rpc";
 import type { TaskState } from "@nimbus/rpc/domain";
 import type { Conductor } from "../deps";
@@ -10,6 +14,7 @@ import { taskStateConflict } from "../messages";
 import * as actions from "../repositories/actions";
 import { transaction } from "../repositories/db";
 import { resizeAllocation } from "../repositories/hosts";
+import { rememberMessage } from "../repositories/messages";
 import * as instances from "../repositories/instances";
 import type { InstanceChanges } from "../repositories/instances";
 
@@ -26,6 +31,14 @@ export const instanceUpdateHandler = (c: Conductor) =>
     const now = c.now();
     const ch = req.changes;
     const outcome = await transaction(c.db, async (tx) => {
+      if (!(await rememberMessage(tx, meta.messageId, now))) {
+        const done = await instances.getInstance(tx, req.uuid, {
+          projectId: null,
+          withDeleted: true,
+        });
+        if (!done) throw new RpcError("conflict", `Instance ${req.uuid} was deleted.`);
+        return { replay: true, actionId: null, nodeId: null, instance: done.instance };
+      }
       const record = await instances.lockInstance(tx, req.uuid);
       if (!record) throw new RpcError("conflict", `Instance ${req.uuid} was deleted.`);
       const current = record.instance;
@@ -105,6 +118,7 @@ export const instanceUpdateHandler = (c: Conductor) =>
         await actions.finishAction(tx, actionId, now, failed);
       }
       return {
+        replay: false,
         actionId,
         nodeId: typeof nodeId === "number" ? nodeId : null,
         // Exactly what was written, under the row's lock: no need to read it back.
@@ -113,6 +127,13 @@ export const instanceUpdateHandler = (c: Conductor) =>
     });
 
     const { instance } = outcome;
+    if (outcome.replay) {
+      meta.logger.info(
+        { uuid: req.uuid },
+        "instance_update ran before for this message; answering again",
+      );
+      return instance;
+    }
     c.notifier.instanceUpdated(instance, ctx);
     if (outcome.actionId !== null) c.notifier.actionChanged(outcome.actionId, instance, ctx);
     if (outcome.nodeId !== null) c.notifier.nodeChanged(outcome.nodeId, ctx);
