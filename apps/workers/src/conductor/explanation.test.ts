@@ -1,6 +1,11 @@
 import type { Explanation } from "@nimbus/rpc";
 import { describe, expect, it } from "vitest";
-import { noValidHostMessage, summarizeExplanation, truncateMessage } from "./explanation";
+import {
+  explanationDetails,
+  noValidHostMessage,
+  summarizeExplanation,
+  truncateMessage,
+} from "./explanation";
 
 const explanation: Explanation = {
   hostsConsidered: 3,
@@ -80,5 +85,36 @@ describe("noValidHostMessage", () => {
 describe("truncateMessage", () => {
   it("leaves short messages alone", () => {
     expect(truncateMessage("short")).toBe("short");
+  });
+});
+
+describe("explanationDetails", () => {
+  it("is the explanation as JSON when it fits", () => {
+    expect(JSON.parse(explanationDetails(explanation))).toEqual(explanation);
+  });
+
+  it("cuts the lists of removed hosts to fit, keeping the counts", () => {
+    const removed = Array.from({ length: 50 }, (_, i) => ({
+      host: `host-${i}`,
+      reason: "é".repeat(400),
+    }));
+    const big: Explanation = {
+      hostsConsidered: 500,
+      filters: Array.from({ length: 6 }, (_, i) => ({
+        name: `F${i}`,
+        before: 500,
+        after: 450,
+        removed,
+      })),
+      weighed: [],
+    };
+    const json = explanationDetails(big);
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(65_535);
+    const parsed = JSON.parse(json) as Explanation;
+    expect(parsed.filters.map((f) => [f.before, f.after])).toEqual(
+      big.filters.map(() => [500, 450]),
+    );
+    expect(parsed.filters[0]!.removed.length).toBeGreaterThan(0);
+    expect(parsed.filters[0]!.removed.length).toBeLessThan(50);
   });
 });

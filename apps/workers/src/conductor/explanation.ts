@@ -29,6 +29,38 @@ export function noValidHostMessage(explanation: Explanation | null, extra?: stri
   return truncateMessage([NO_VALID_HOST, summary, extra].filter(Boolean).join(" "));
 }
 
+/** instance_action_events.details is a TEXT column: 65,535 bytes. */
+export const MAX_EVENT_DETAILS_BYTES = 65_535;
+
+/**
+ * The explanation as JSON for an event's details, fitting the column: when it does not, the lists
+ * of removed hosts are cut (their counts, `before` and `after`, stay exact).
+ */
+export function explanationDetails(
+  explanation: Explanation,
+  maxBytes = MAX_EVENT_DETAILS_BYTES,
+): string {
+  let json = JSON.stringify(explanation);
+  for (
+    let keep = 20;
+    Buffer.byteLength(json) > maxBytes && keep >= 0;
+    keep = keep > 0 ? Math.floor(keep / 2) : -1
+  ) {
+    json = JSON.stringify({
+      ...explanation,
+      filters: explanation.filters.map((f) => ({ ...f, removed: f.removed.slice(0, keep) })),
+    });
+  }
+  if (Buffer.byteLength(json) > maxBytes) {
+    json = JSON.stringify({
+      ...explanation,
+      filters: explanation.filters.map((f) => ({ ...f, removed: [] })),
+      weighed: [],
+    });
+  }
+  return json;
+}
+
 function mostCommon(values: string[]): string | undefined {
   const counts = new Map<string, number>();
   let best: string | undefined;

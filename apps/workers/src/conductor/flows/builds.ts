@@ -17,7 +17,12 @@ import {
   type RequestContext,
 } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
-import { NO_VALID_HOST, noValidHostMessage, truncateMessage } from "../explanation";
+import {
+  explanationDetails,
+  NO_VALID_HOST,
+  noValidHostMessage,
+  truncateMessage,
+} from "../explanation";
 import { specOf, type StoredSpec } from "../request-spec";
 import * as actions from "../repositories/actions";
 import { findServerGroup, groupHosts } from "../repositories/catalog";
@@ -205,7 +210,7 @@ async function claimFirstFitting(
             ? { id: group.id, policy: group.policy }
             : null,
         // The scheduling step ends with the claim, its explanation on the event.
-        event: { name: SCHEDULE_EVENT, details: JSON.stringify(explanation) },
+        event: { name: SCHEDULE_EVENT, details: explanationDetails(explanation) },
       },
       now,
     );
@@ -283,7 +288,7 @@ async function noValidHost(
 ): Promise<void> {
   const { uuid } = p.record.instance;
   const now = c.now();
-  const details = explanation ? JSON.stringify(explanation) : null;
+  const details = explanation ? explanationDetails(explanation) : null;
   const actionId = await transaction(c.db, async (tx) => {
     const applied = await instances.updateInstance(
       tx,

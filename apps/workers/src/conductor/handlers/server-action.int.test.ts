@@ -174,8 +174,30 @@ describe("server actions", () => {
       expect([err.code, err.message]).toEqual(["conflict", message]);
     }
     await step(s.uuid, "stop");
-    const err = await rejection(act(s.uuid, "stop"));
-    expect(err.message).toBe(`Cannot 'stop' instance ${s.uuid} while it is in vm_state stopped`);
+    const onStopped: [ServerActionName, string][] = [
+      ["stop", "stop"],
+      ["reboot-soft", "reboot"],
+      ["pause", "pause"],
+      ["unpause", "unpause"],
+      ["suspend", "suspend"],
+      ["resume", "resume"],
+      ["revert-resize", "revertResize"],
+    ];
+    for (const [action, apiName] of onStopped) {
+      const err = await rejection(act(s.uuid, action));
+      expect([err.code, err.message]).toEqual([
+        "conflict",
+        `Cannot '${apiName}' instance ${s.uuid} while it is in vm_state stopped`,
+      ]);
+    }
+    await step(s.uuid, "start");
+    await step(s.uuid, "pause");
+    const resize = await rejection(act(s.uuid, "resize", { flavorRef: "2" }));
+    expect(resize.message).toBe(
+      `Cannot 'resize' instance ${s.uuid} while it is in vm_state paused`,
+    );
+    await step(s.uuid, "unpause");
+    await step(s.uuid, "stop");
     // While a task runs, another action waits its turn.
     h.computes.get("host-a")!.auto = false;
     await act(s.uuid, "start");

@@ -121,8 +121,8 @@ export async function finishLatestEvent(
     UPDATE instance_action_events e
       JOIN (SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND action = ${action}
              ORDER BY id DESC LIMIT 1) a ON a.id = e.action_id
-       SET e.finish_time = ${now}, e.result = ${finish.result}, e.traceback = ${finish.traceback ?? null},
-           e.details = ${finish.details ?? null}, e.host = COALESCE(${finish.host ?? null}, e.host),
+       SET e.finish_time = ${now}, e.result = ${finish.result}, e.traceback = ${fitText(finish.traceback)},
+           e.details = ${fitText(finish.details)}, e.host = COALESCE(${finish.host ?? null}, e.host),
            e.updated_at = ${now}
      WHERE e.event = ${event} AND e.finish_time IS NULL`;
 }
@@ -140,6 +140,15 @@ export async function startEvent(
     SELECT ${actionId}, ${event}, ${now}, ${host}, ${now}, ${now} FROM DUAL
      WHERE NOT EXISTS (SELECT 1 FROM instance_action_events
                         WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL)`;
+}
+
+/** TEXT columns hold 65,535 bytes; a longer traceback keeps its end (where the error is). */
+function fitText(text: string | null | undefined, maxBytes = 65_535): string | null {
+  if (text === null || text === undefined) return null;
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let cut = text.slice(-Math.floor(maxBytes / 4));
+  while (Buffer.byteLength(cut) > maxBytes) cut = cut.slice(1);
+  return cut;
 }
 
 export interface EventFinish {
@@ -164,8 +173,8 @@ export async function finishEvent(
 ): Promise<void> {
   const n = await sql.$executeRaw`
     UPDATE instance_action_events
-       SET finish_time = ${now}, result = ${finish.result}, traceback = ${finish.traceback ?? null},
-           details = ${finish.details ?? null}, host = COALESCE(${finish.host ?? null}, host),
+       SET finish_time = ${now}, result = ${finish.result}, traceback = ${fitText(finish.traceback)},
+           details = ${fitText(finish.details)}, host = COALESCE(${finish.host ?? null}, host),
            updated_at = ${now}
      WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL
      ORDER BY id DESC LIMIT 1`;
@@ -173,8 +182,8 @@ export async function finishEvent(
     await sql.$executeRaw`
       INSERT INTO instance_action_events
         (action_id, event, start_time, finish_time, result, traceback, details, host, created_at, updated_at)
-      SELECT ${actionId}, ${event}, ${now}, ${now}, ${finish.result}, ${finish.traceback ?? null},
-             ${finish.details ?? null}, ${finish.host ?? null}, ${now}, ${now} FROM DUAL
+      SELECT ${actionId}, ${event}, ${now}, ${now}, ${finish.result}, ${fitText(finish.traceback)},
+             ${fitText(finish.details)}, ${finish.host ?? null}, ${now}, ${now} FROM DUAL
        WHERE NOT EXISTS (SELECT 1 FROM instance_action_events
                           WHERE action_id = ${actionId} AND event = ${event})`;
   }
