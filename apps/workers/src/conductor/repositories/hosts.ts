@@ -103,7 +103,10 @@ export async function recordReport(
       if (isUniqueViolation(err) && tries < 2) continue;
       throw err;
     }
-    const service = (await listServiceRows(db, { host: report.host, binary: report.binary }))[0]!;
+    // A heartbeat changed what it wrote and nothing else; only a registration reads the row back.
+    const service = previous
+      ? { ...previous, last_seen_up: now, updated_at: now }
+      : (await listServiceRows(db, { host: report.host, binary: report.binary }))[0]!;
     const node = report.node ? await upsertNode(db, service, report.node, now) : null;
     return { service, previous, node };
   }
