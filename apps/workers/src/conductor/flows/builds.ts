@@ -35,7 +35,10 @@ import * as specs from "../repositories/specs";
 export const SCHEDULE_EVENT = "conductor_schedule_and_build_instances";
 export const BUILD_EVENT = "compute_build_and_run_instance";
 
-/** Scheduling rounds for instances whose every offered host filled up before their claim. */
+/**
+ * Scheduling rounds for instances whose every offered host filled up before their claim (the
+ * scheduler's view of the hosts lags the claims by a notification).
+ */
 const ROUNDS = 3;
 const SCHEDULER_TIMEOUT_MS = 30_000;
 
@@ -114,6 +117,9 @@ async function scheduleGroup(c: Conductor, items: Pending[], meta: Meta): Promis
   let explanation: Explanation | null = null;
 
   for (let round = 0; round < ROUNDS && left.length > 0; round++) {
+    // The hosts offered last round filled up under other builds' claims: give the scheduler a
+    // moment to hear of it (compute_node.update) before asking again.
+    if (round > 0) await new Promise((r) => setTimeout(r, 20 * round + Math.random() * 20));
     let reply;
     try {
       reply = await c.bus.call(
@@ -131,7 +137,7 @@ async function scheduleGroup(c: Conductor, items: Pending[], meta: Meta): Promis
               policy: group.policy,
               hosts: await groupHosts(c.db, group.id),
             },
-            ignoreHosts: [...new Set([...first.spec.ignoreHosts, ...lostClaims])],
+            ignoreHosts: first.spec.ignoreHosts,
           },
           alternates: c.config.NIMBUS_SCHEDULER_ALTERNATES,
         },
@@ -175,7 +181,10 @@ async function scheduleGroup(c: Conductor, items: Pending[], meta: Meta): Promis
       c,
       p,
       explanation,
-      noValidHostMessage(null, "Every host chosen for it was taken by other builds first."),
+      noValidHostMessage(
+        null,
+        `Every host offered for it was full when claimed (${[...lostClaims].join(", ")}).`,
+      ),
       meta,
     );
   }

@@ -33,7 +33,7 @@ export async function startActions(
   event: { name: string; host: string | null },
 ): Promise<void> {
   const { now } = start;
-  await tx.$executeRaw`
+  const created = await tx.$queryRaw<{ id: number }[]>`
     INSERT INTO instance_actions
       (action, instance_uuid, request_id, user_id, project_id, start_time, created_at, updated_at)
     VALUES ${Prisma.join(
@@ -41,12 +41,27 @@ export async function startActions(
         (uuid) =>
           Prisma.sql`(${start.action}, ${uuid}, ${start.requestId}, ${start.userId}, ${start.projectId}, ${now}, ${now}, ${now})`,
       ),
-    )}`;
-  await tx.$executeRaw`
+    )}
+    RETURNING id`;
+  await insertEvents(
+    tx,
+    created.map((a) => ({ actionId: a.id, event: event.name, host: event.host })),
+    now,
+  );
+}
+
+// Events are written with plain INSERT ... VALUES: an INSERT ... SELECT into a table with an
+// AUTO_INCREMENT key takes InnoDB's table-level AUTO-INC lock for the whole statement, and under
+// concurrent builds that lock deadlocks (MariaDB reports it as error 1467).
+async function insertEvents(
+  sql: Sql,
+  events: { actionId: number; event: string; host: string | null }[],
+  now: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  await sql.$executeRaw`
     INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
-    SELECT id, ${event.name}, ${now}, ${event.host}, ${now}, ${now}
-      FROM instance_actions
-     WHERE request_id = ${start.requestId} AND instance_uuid IN (${inList(uuids)})`;
+    VALUES ${Prisma.join(events.map((e) => Prisma.sql`(${e.actionId}, ${e.event}, ${now}, ${e.host}, ${now}, ${now})`))}`;
 }
 
 /**
@@ -99,13 +114,13 @@ export async function startLatestEvent(
   host: string | null,
   now: Date,
 ): Promise<void> {
-  await sql.$executeRaw`
-    INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
-    SELECT a.id, ${event}, ${now}, ${host}, ${now}, ${now}
-      FROM (SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND action = ${action}
-             ORDER BY id DESC LIMIT 1) a
-     WHERE NOT EXISTS (SELECT 1 FROM instance_action_events
-                        WHERE action_id = a.id AND event = ${event} AND finish_time IS NULL)`;
+  const [latest] = await sql.$queryRaw<{ id: number; running: bigint }[]>`
+    SELECT a.id, (SELECT COUNT(*) FROM instance_action_events e
+                   WHERE e.action_id = a.id AND e.event = ${event} AND e.finish_time IS NULL) AS running
+      FROM instance_actions a WHERE a.instance_uuid = ${uuid} AND a.action = ${action}
+     ORDER BY a.id DESC LIMIT 1`;
+  if (latest && Number(latest.running) === 0)
+    await insertEvents(sql, [{ actionId: latest.id, event, host }], now);
 }
 
 /** Finish the running event of that name on the server's latest action named `action`. */
@@ -135,11 +150,10 @@ export async function startEvent(
   host: string | null,
   now: Date,
 ): Promise<void> {
-  await sql.$executeRaw`
-    INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
-    SELECT ${actionId}, ${event}, ${now}, ${host}, ${now}, ${now} FROM DUAL
-     WHERE NOT EXISTS (SELECT 1 FROM instance_action_events
-                        WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL)`;
+  const running = await sql.$queryRaw<{ id: number }[]>`
+    SELECT id FROM instance_action_events
+     WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL LIMIT 1`;
+  if (running.length === 0) await insertEvents(sql, [{ actionId, event, host }], now);
 }
 
 /** TEXT columns hold 65,535 bytes; a longer traceback keeps its end (where the error is). */
@@ -179,13 +193,14 @@ export async function finishEvent(
      WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL
      ORDER BY id DESC LIMIT 1`;
   if (n === 0 && record) {
+    const seen = await sql.$queryRaw<{ id: number }[]>`
+      SELECT id FROM instance_action_events WHERE action_id = ${actionId} AND event = ${event} LIMIT 1`;
+    if (seen.length > 0) return;
     await sql.$executeRaw`
       INSERT INTO instance_action_events
         (action_id, event, start_time, finish_time, result, traceback, details, host, created_at, updated_at)
-      SELECT ${actionId}, ${event}, ${now}, ${now}, ${finish.result}, ${fitText(finish.traceback)},
-             ${fitText(finish.details)}, ${finish.host ?? null}, ${now}, ${now} FROM DUAL
-       WHERE NOT EXISTS (SELECT 1 FROM instance_action_events
-                          WHERE action_id = ${actionId} AND event = ${event})`;
+      VALUES (${actionId}, ${event}, ${now}, ${now}, ${finish.result}, ${fitText(finish.traceback)},
+              ${fitText(finish.details)}, ${finish.host ?? null}, ${now}, ${now})`;
   }
 }
 

@@ -26,9 +26,12 @@ export const isUniqueViolation = (err: unknown) =>
   mysqlCode(err) === "1062" ||
   (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002");
 
-/** Deadlock (1213) or lock wait timeout (1205): the transaction may simply be run again. */
+/**
+ * Deadlock (1213), lock wait timeout (1205), or a deadlock on InnoDB's AUTO-INC lock, which
+ * MariaDB reports as "Failed to read auto-increment value" (1467): the transaction may be run again.
+ */
 const isTransient = (err: unknown) =>
-  ["1213", "1205"].includes(mysqlCode(err) ?? "") ||
+  ["1213", "1205", "1467"].includes(mysqlCode(err) ?? "") ||
   (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2034");
 
 /**
