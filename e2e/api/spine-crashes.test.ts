@@ -60,8 +60,14 @@ async function expectNothingStuckOrDuplicated(ids: string[]) {
       expect(s.fault?.message, s.id).toEqual(expect.any(String));
     }
   }
-  // Each server was created once: one create action, one placement.
-  for (const id of ids) expect((await createAction(stack, id)).action).toBe("create");
+  // Each server was created once and built once: one create action, at most one successful
+  // build (exactly one for an ACTIVE server), whatever was redelivered.
+  for (const s of settled) {
+    const builds = (await createAction(stack, s.id)).events.filter(
+      (e) => e.event === "compute_build_and_run_instance" && e.result === "Success",
+    );
+    expect(builds, s.id).toHaveLength(s.status === "ACTIVE" ? 1 : 0);
+  }
 
   const usage = await hostUsage(stack);
   for (const host of HOSTS) {

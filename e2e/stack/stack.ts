@@ -229,8 +229,13 @@ class ManagedProcess implements StackProcess {
     const pgid = child.pid!;
     liveGroups.add(pgid);
     this.exited = new Promise((ok) =>
-      child.once("exit", () => {
+      child.once("exit", (code, signal) => {
         liveGroups.delete(pgid);
+        // Said in the log itself, so a tail shows a process that died under a test.
+        appendFileSync(
+          this.logPath,
+          `=== ${new Date().toISOString()} ${this.name} exited (${signal ?? `code ${code}`})\n`,
+        );
         ok();
       }),
     );
