@@ -68,7 +68,10 @@ async function act(body: Record<string, unknown>, status: string, timeoutMs = BO
   return server;
 }
 
-describe("a real guest on qemu:///system", () => {
+// Up to two boots per test, each bounded by BOOT_MS.
+const GUEST_TEST_MS = 3 * BOOT_MS;
+
+describe("a real guest on qemu:///system", { timeout: GUEST_TEST_MS }, () => {
   test("create → ACTIVE, and the guest really boots", async () => {
     onTestFailed(async () => console.log(await stack.logTail(30)));
     id = await createServer(stack, alice, { name: "real-guest" });
@@ -150,52 +153,56 @@ describe("a real guest on qemu:///system", () => {
   });
 });
 
-describe("kill -9 of the compute while real guests are being built", () => {
-  test("after its restart no server stays in BUILD, and each ACTIVE server has exactly one domain", async () => {
-    onTestFailed(async () => console.log(await stack.logTail(40)));
-    const compute = stack.process(`compute:${HOST}`);
-    // One guest already running before the crash must come through it untouched.
-    const survivor = await createServer(stack, alice, { name: "survivor" });
-    await stack.waitForServer(survivor, isActive, BOOT_MS);
+describe(
+  "kill -9 of the compute while real guests are being built",
+  { timeout: GUEST_TEST_MS },
+  () => {
+    test("after its restart no server stays in BUILD, and each ACTIVE server has exactly one domain", async () => {
+      onTestFailed(async () => console.log(await stack.logTail(40)));
+      const compute = stack.process(`compute:${HOST}`);
+      // One guest already running before the crash must come through it untouched.
+      const survivor = await createServer(stack, alice, { name: "survivor" });
+      await stack.waitForServer(survivor, isActive, BOOT_MS);
 
-    const creating = Promise.all(
-      [1, 2, 3].map((n) => createServer(stack, alice, { name: `crash-${n}` })),
-    );
-    const spawning = await stack.events.until(
-      () =>
-        stack.events
-          .servers()
-          .find((uuid) => stack.events.updates(uuid).at(-1)?.taskState === "spawning"),
-      BOOT_MS,
-    );
-    await compute.kill("SIGKILL");
-    const ids = [survivor, ...(await creating)];
-    expect(ids).toContain(spawning);
+      const creating = Promise.all(
+        [1, 2, 3].map((n) => createServer(stack, alice, { name: `crash-${n}` })),
+      );
+      const spawning = await stack.events.until(
+        () =>
+          stack.events
+            .servers()
+            .find((uuid) => stack.events.updates(uuid).at(-1)?.taskState === "spawning"),
+        BOOT_MS,
+      );
+      await compute.kill("SIGKILL");
+      const ids = [survivor, ...(await creating)];
+      expect(ids).toContain(spawning);
 
-    await compute.start();
-    const servers = await Promise.all(
-      ids.map((sid) => stack.waitForServer(sid, isSettled, BOOT_MS)),
-    );
-    const active = servers.filter((s) => s.status === "ACTIVE").map((s) => s.id);
-    expect(active).toContain(survivor);
-    for (const s of servers) {
-      if (s.status === "ERROR") expect(s.fault?.message, s.id).toEqual(expect.any(String));
-    }
+      await compute.start();
+      const servers = await Promise.all(
+        ids.map((sid) => stack.waitForServer(sid, isSettled, BOOT_MS)),
+      );
+      const active = servers.filter((s) => s.status === "ACTIVE").map((s) => s.id);
+      expect(active).toContain(survivor);
+      for (const s of servers) {
+        if (s.status === "ERROR") expect(s.fault?.message, s.id).toEqual(expect.any(String));
+      }
 
-    // libvirt's view: a running domain for each ACTIVE server, none for the others, no orphans.
-    const domains = (await virsh("list", "--all", "--name")).split("\n").map((n) => n.trim());
-    const ours = domains.filter((n) => ids.some((sid) => n === `instance-${sid}`));
-    expect(ours.sort()).toEqual(active.map((sid) => `instance-${sid}`).sort());
-    for (const name of ours) expect((await virsh("domstate", name)).trim()).toBe("running");
-    expect((await hostUsage(stack)).get(HOST)).toMatchObject(
-      expectedUsage(await allServers(stack), HOST),
-    );
+      // libvirt's view: a running domain for each ACTIVE server, none for the others, no orphans.
+      const domains = (await virsh("list", "--all", "--name")).split("\n").map((n) => n.trim());
+      const ours = domains.filter((n) => ids.some((sid) => n === `instance-${sid}`));
+      expect(ours.sort()).toEqual(active.map((sid) => `instance-${sid}`).sort());
+      for (const name of ours) expect((await virsh("domstate", name)).trim()).toBe("running");
+      expect((await hostUsage(stack)).get(HOST)).toMatchObject(
+        expectedUsage(await allServers(stack), HOST),
+      );
 
-    await deleteAll(stack, BOOT_MS);
-    const left = (await virsh("list", "--all", "--name"))
-      .split("\n")
-      .filter((n) => ids.some((sid) => n.trim() === `instance-${sid}`));
-    expect(left).toEqual([]);
-    for (const sid of ids) expect(existsSync(stack.instanceDir(HOST, sid))).toBe(false);
-  });
-});
+      await deleteAll(stack, BOOT_MS);
+      const left = (await virsh("list", "--all", "--name"))
+        .split("\n")
+        .filter((n) => ids.some((sid) => n.trim() === `instance-${sid}`));
+      expect(left).toEqual([]);
+      for (const sid of ids) expect(existsSync(stack.instanceDir(HOST, sid))).toBe(false);
+    });
+  },
+);
