@@ -10,6 +10,8 @@ import { periodicTasks, startPeriodicTasks, type PeriodicTask } from "./periodic
 import { ServiceStates } from "./periodic/service-states";
 import { openDatabase, type Db } from "./repositories/db";
 
+const FLUSH_ON_STOP_MS = 5_000;
+
 export interface ConductorOptions {
   config: ConductorConfig;
   bus: Bus;
@@ -51,9 +53,16 @@ export async function startConductor(opts: ConductorOptions): Promise<RunningCon
   return {
     conductor,
     async stop() {
-      await periodic.stop();
       await server.close();
-      await conductor.notifier.flush();
+      await periodic.stop();
+      // Notifications still queued go out if the broker is there; without it they would each wait
+      // for their send timeout, so shutdown waits a few seconds at most (subscribers re-read state).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        conductor.notifier.flush(),
+        new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_ON_STOP_MS))),
+      ]);
+      clearTimeout(timer);
       if (ownDb) await db.$disconnect();
     },
   };

@@ -223,9 +223,10 @@ export const createServersHandler = (c: Conductor) =>
       });
 
     let created = await record(req.maxCount);
-    // Another create took room meanwhile: once more with what fits now (or Nova's refusal).
-    if (typeof created === "object" && "fewer" in created) created = await record(created.fewer);
-    if (typeof created === "object" && "fewer" in created) created = await record(created.fewer);
+    // Fewer fit than asked, or another create took room meanwhile: again with what fits now.
+    for (let again = 0; again < 2 && typeof created === "object" && "fewer" in created; again++) {
+      created = await record(created.fewer);
+    }
     if (typeof created === "object" && "fewer" in created) {
       throw new RpcError(
         "over_quota",
