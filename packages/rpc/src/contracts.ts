@@ -25,6 +25,28 @@ import { serviceReport } from "./conductor/service-report.js";
 import { startBuild } from "./conductor/start-build.js";
 import { updateServer } from "./conductor/update-server.js";
 import { updateService } from "./conductor/update-service.js";
+// identity (Keystone)
+import { authenticate } from "./conductor/authenticate.js";
+import { checkRole } from "./conductor/check-role.js";
+import { createProject } from "./conductor/create-project.js";
+import { createRole } from "./conductor/create-role.js";
+import { createUser } from "./conductor/create-user.js";
+import { deleteProject } from "./conductor/delete-project.js";
+import { deleteRole } from "./conductor/delete-role.js";
+import { deleteUser } from "./conductor/delete-user.js";
+import { getProject } from "./conductor/get-project.js";
+import { getRole } from "./conductor/get-role.js";
+import { getUser } from "./conductor/get-user.js";
+import { grantRole } from "./conductor/grant-role.js";
+import { listProjects } from "./conductor/list-projects.js";
+import { listRoleAssignments } from "./conductor/list-role-assignments.js";
+import { listRoles } from "./conductor/list-roles.js";
+import { listUsers } from "./conductor/list-users.js";
+import { revokeRole } from "./conductor/revoke-role.js";
+import { revokeToken } from "./conductor/revoke-token.js";
+import { updateProject } from "./conductor/update-project.js";
+import { updateUser } from "./conductor/update-user.js";
+import { validateToken } from "./conductor/validate-token.js";
 import { selectDestinations } from "./scheduler/select-destinations.js";
 import { syncInstanceInfo } from "./scheduler/sync-instance-info.js";
 import { buildAndRunInstance } from "./compute/build-and-run-instance.js";
@@ -46,6 +68,7 @@ import { instanceCreateEvent } from "./notifications/instance-create.js";
 import { instanceDeleteEvent } from "./notifications/instance-delete.js";
 import { instanceUpdateEvent } from "./notifications/instance-update.js";
 import { serviceUpdateEvent } from "./notifications/service-update.js";
+import { identityChangeEvent } from "./notifications/identity-change.js";
 
 export {
   actionEvent,
@@ -71,6 +94,27 @@ export {
   startBuild,
   updateServer,
   updateService,
+  authenticate,
+  checkRole,
+  createProject,
+  createRole,
+  createUser,
+  deleteProject,
+  deleteRole,
+  deleteUser,
+  getProject,
+  getRole,
+  getUser,
+  grantRole,
+  listProjects,
+  listRoleAssignments,
+  listRoles,
+  listUsers,
+  revokeRole,
+  revokeToken,
+  updateProject,
+  updateUser,
+  validateToken,
   selectDestinations,
   syncInstanceInfo,
   buildAndRunInstance,
@@ -92,6 +136,7 @@ export {
   instanceDeleteEvent,
   instanceUpdateEvent,
   serviceUpdateEvent,
+  identityChangeEvent,
 };
 
 export const messages = [
@@ -118,6 +163,27 @@ export const messages = [
   startBuild,
   updateServer,
   updateService,
+  authenticate,
+  checkRole,
+  createProject,
+  createRole,
+  createUser,
+  deleteProject,
+  deleteRole,
+  deleteUser,
+  getProject,
+  getRole,
+  getUser,
+  grantRole,
+  listProjects,
+  listRoleAssignments,
+  listRoles,
+  listUsers,
+  revokeRole,
+  revokeToken,
+  updateProject,
+  updateUser,
+  validateToken,
   selectDestinations,
   syncInstanceInfo,
   buildAndRunInstance,
@@ -142,6 +208,7 @@ export const notifications = [
   instanceDeleteEvent,
   instanceUpdateEvent,
   serviceUpdateEvent,
+  identityChangeEvent,
 ] as const;
 
 export const contracts = [...messages, ...notifications] as const;
