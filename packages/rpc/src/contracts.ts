@@ -25,6 +25,27 @@ import { serviceReport } from "./conductor/service-report.js";
 import { startBuild } from "./conductor/start-build.js";
 import { updateServer } from "./conductor/update-server.js";
 import { updateService } from "./conductor/update-service.js";
+// flavors, quotas, key pairs, server groups, usage
+import { createFlavor } from "./conductor/create-flavor.js";
+import { createKeyPair } from "./conductor/create-key-pair.js";
+import { createServerGroup } from "./conductor/create-server-group.js";
+import { deleteFlavor } from "./conductor/delete-flavor.js";
+import { deleteKeyPair } from "./conductor/delete-key-pair.js";
+import { deleteQuotas } from "./conductor/delete-quotas.js";
+import { deleteServerGroup } from "./conductor/delete-server-group.js";
+import { flavorAccess } from "./conductor/flavor-access.js";
+import { getFlavor } from "./conductor/get-flavor.js";
+import { getKeyPair } from "./conductor/get-key-pair.js";
+import { getQuotas } from "./conductor/get-quotas.js";
+import { getServerGroup } from "./conductor/get-server-group.js";
+import { listFlavors } from "./conductor/list-flavors.js";
+import { listKeyPairs } from "./conductor/list-key-pairs.js";
+import { listServerGroups } from "./conductor/list-server-groups.js";
+import { listUsage } from "./conductor/list-usage.js";
+import { quotaClass } from "./conductor/quota-class.js";
+import { updateFlavor } from "./conductor/update-flavor.js";
+import { updateFlavorExtraSpecs } from "./conductor/update-flavor-extra-specs.js";
+import { updateQuotas } from "./conductor/update-quotas.js";
 // identity (Keystone)
 import { authenticate } from "./conductor/authenticate.js";
 import { checkRole } from "./conductor/check-role.js";
@@ -94,6 +115,26 @@ export {
   startBuild,
   updateServer,
   updateService,
+  createFlavor,
+  createKeyPair,
+  createServerGroup,
+  deleteFlavor,
+  deleteKeyPair,
+  deleteQuotas,
+  deleteServerGroup,
+  flavorAccess,
+  getFlavor,
+  getKeyPair,
+  getQuotas,
+  getServerGroup,
+  listFlavors,
+  listKeyPairs,
+  listServerGroups,
+  listUsage,
+  quotaClass,
+  updateFlavor,
+  updateFlavorExtraSpecs,
+  updateQuotas,
   authenticate,
   checkRole,
   createProject,
@@ -163,6 +204,26 @@ export const messages = [
   startBuild,
   updateServer,
   updateService,
+  createFlavor,
+  createKeyPair,
+  createServerGroup,
+  deleteFlavor,
+  deleteKeyPair,
+  deleteQuotas,
+  deleteServerGroup,
+  flavorAccess,
+  getFlavor,
+  getKeyPair,
+  getQuotas,
+  getServerGroup,
+  listFlavors,
+  listKeyPairs,
+  listServerGroups,
+  listUsage,
+  quotaClass,
+  updateFlavor,
+  updateFlavorExtraSpecs,
+  updateQuotas,
   authenticate,
   checkRole,
   createProject,

@@ -6,3 +6,7 @@ export * from "./identity.js";
 export * from "./image.js";
 export * from "./instance.js";
 export * from "./scheduling.js";
+export * from "./keypair.js";
+export * from "./quota.js";
+export * from "./server-group.js";
+export * from "./usage.js";
