@@ -68,6 +68,14 @@ import { revokeToken } from "./conductor/revoke-token.js";
 import { updateProject } from "./conductor/update-project.js";
 import { updateUser } from "./conductor/update-user.js";
 import { validateToken } from "./conductor/validate-token.js";
+// images (Glance)
+import { abortImageUpload } from "./conductor/abort-image-upload.js";
+import { beginImageUpload } from "./conductor/begin-image-upload.js";
+import { createImage } from "./conductor/create-image.js";
+import { deleteImage } from "./conductor/delete-image.js";
+import { finishImageUpload } from "./conductor/finish-image-upload.js";
+import { listImages } from "./conductor/list-images.js";
+import { updateImage } from "./conductor/update-image.js";
 import { selectDestinations } from "./scheduler/select-destinations.js";
 import { syncInstanceInfo } from "./scheduler/sync-instance-info.js";
 import { buildAndRunInstance } from "./compute/build-and-run-instance.js";
@@ -156,6 +164,13 @@ export {
   updateProject,
   updateUser,
   validateToken,
+  abortImageUpload,
+  beginImageUpload,
+  createImage,
+  deleteImage,
+  finishImageUpload,
+  listImages,
+  updateImage,
   selectDestinations,
   syncInstanceInfo,
   buildAndRunInstance,
@@ -245,6 +260,13 @@ export const messages = [
   updateProject,
   updateUser,
   validateToken,
+  abortImageUpload,
+  beginImageUpload,
+  createImage,
+  deleteImage,
+  finishImageUpload,
+  listImages,
+  updateImage,
   selectDestinations,
   syncInstanceInfo,
   buildAndRunInstance,
