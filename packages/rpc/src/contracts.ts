@@ -76,6 +76,13 @@ import { deleteImage } from "./conductor/delete-image.js";
 import { finishImageUpload } from "./conductor/finish-image-upload.js";
 import { listImages } from "./conductor/list-images.js";
 import { updateImage } from "./conductor/update-image.js";
+// consoles
+import { consoleConnectInfo } from "./conductor/console-connect-info.js";
+import { getConsoleToken } from "./conductor/get-console-token.js";
+import { storeConsoleToken } from "./conductor/store-console-token.js";
+import { authorizeConsole } from "./consoleauth/authorize-console.js";
+import { checkConsoleToken } from "./consoleauth/check-token.js";
+import { getVncConsole } from "./compute/get-vnc-console.js";
 import { selectDestinations } from "./scheduler/select-destinations.js";
 import { syncInstanceInfo } from "./scheduler/sync-instance-info.js";
 import { buildAndRunInstance } from "./compute/build-and-run-instance.js";
@@ -186,6 +193,12 @@ export {
   suspendInstance,
   terminateInstance,
   unpauseInstance,
+  consoleConnectInfo,
+  getConsoleToken,
+  storeConsoleToken,
+  authorizeConsole,
+  checkConsoleToken,
+  getVncConsole,
   computeNodeUpdateEvent,
   instanceActionEvent,
   instanceCreateEvent,
@@ -282,6 +295,12 @@ export const messages = [
   suspendInstance,
   terminateInstance,
   unpauseInstance,
+  consoleConnectInfo,
+  getConsoleToken,
+  storeConsoleToken,
+  authorizeConsole,
+  checkConsoleToken,
+  getVncConsole,
 ] as const;
 
 export const notifications = [

@@ -10,3 +10,4 @@ export * from "./keypair.js";
 export * from "./quota.js";
 export * from "./server-group.js";
 export * from "./usage.js";
+export * from "./console.js";

@@ -1,0 +1,16 @@
+// conductor.get_console_token — a console token's record by the SHA-256 of the token, with the
+// state of its instance now, for consoleauth to decide on; null when no such token is stored.
+//
+// Version history:
+//   1.0 – initial version
+import { z } from "zod";
+import { defineCall } from "../contract.js";
+import { consoleTokenHash, consoleTokenRecordSchema } from "../models/console.js";
+
+export const getConsoleToken = defineCall({
+  service: "conductor",
+  name: "get_console_token",
+  version: "1.0",
+  request: z.object({ tokenHash: consoleTokenHash }),
+  reply: z.object({ record: consoleTokenRecordSchema.nullable() }),
+});

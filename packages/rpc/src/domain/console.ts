@@ -1,0 +1,197 @@
+// The remote console's shared vocabulary: where the page and the websocket live, when an instance
+// has a console, and every reason a console session can be refused or closed — with the words a
+// person is shown. The proxy (apps/web/src/console) closes with these codes; the page maps them
+// back. Browser-safe.
+import { z } from "zod";
+import { PowerState, type PowerStateValue, type VmState } from "./states";
+
+/** The full-page console (a Next.js page). */
+export const CONSOLE_PAGE_PATH = "/console/";
+/** The websocket → VNC proxy. */
+export const CONSOLE_WEBSOCKET_PATH = "/console/websockify";
+
+/** Console types this cloud serves (Nova's `novnc`); others are refused as Nova refuses them. */
+export const CONSOLE_TYPES = ["novnc"] as const;
+export type ConsoleType = (typeof CONSOLE_TYPES)[number];
+
+/**
+ * The console URL the API returns, in Nova's shape: the page, with noVNC's `path` parameter naming
+ * the websocket (relative to the server's root, token included). `base` is the public origin plus
+ * any path prefix the server is reached under, without a trailing slash.
+ */
+export function consoleUrl(base: string, token: string): string {
+  const prefix = new URL(`${base}/`).pathname.replace(/^\/+/, "");
+  const path = `${prefix}${CONSOLE_WEBSOCKET_PATH.slice(1)}?token=${token}`;
+  return `${base}${CONSOLE_PAGE_PATH}?path=${encodeURIComponent(path)}`;
+}
+
+/**
+ * The websocket URL for a page at `location` opened with a console URL's query (`path`, as noVNC's
+ * own pages read it, or a bare `token`). Null when the query names neither.
+ */
+export function consoleWebsocketUrl(location: {
+  protocol: string;
+  host: string;
+  search: string;
+}): string | null {
+  const query = new URLSearchParams(location.search);
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const path = query.get("path");
+  if (path) return `${scheme}//${location.host}/${path.replace(/^\/+/, "")}`;
+  const token = query.get("token");
+  if (token) {
+    return `${scheme}//${location.host}${CONSOLE_WEBSOCKET_PATH}?token=${encodeURIComponent(token)}`;
+  }
+  return null;
+}
+
+/**
+ * An instance has a console while its guest runs (or is paused: the display stays, frozen):
+ * Nova's "not ready" otherwise.
+ */
+export function hasConsole(instance: { vmState: VmState; powerState: PowerStateValue }): boolean {
+  const guestUp =
+    instance.powerState === PowerState.RUNNING || instance.powerState === PowerState.PAUSED;
+  return guestUp && ["active", "paused", "resized"].includes(instance.vmState);
+}
+
+/** Why consoleauth refuses a token. */
+export const consoleRefusalSchema = z.enum([
+  "token_unknown",
+  "token_expired",
+  "instance_deleted",
+  "instance_not_running",
+  "host_mismatch",
+]);
+export type ConsoleRefusal = z.infer<typeof consoleRefusalSchema>;
+
+export type ConsoleCloseReason =
+  | ConsoleRefusal
+  | "token_missing"
+  | "too_many_sessions"
+  | "host_unreachable"
+  | "instance_stopped"
+  | "display_closed"
+  | "idle_timeout"
+  | "session_limit"
+  | "proxy_shutdown"
+  | "service_unavailable";
+
+export interface ConsoleClose {
+  /** the websocket close code (4000–4999: application-defined) */
+  code: number;
+  /** what the person is told; at most 123 bytes, the limit of a close frame's reason */
+  text: string;
+  /** worth reconnecting by itself (with the same or a renewed token) */
+  retry: boolean;
+  /** a fresh token could help (the dashboard renews, then reconnects) */
+  renew: boolean;
+}
+
+export const CONSOLE_CLOSE: Record<ConsoleCloseReason, ConsoleClose> = {
+  token_missing: {
+    code: 4000,
+    text: "This console link is incomplete: it carries no token.",
+    retry: false,
+    renew: true,
+  },
+  token_unknown: {
+    code: 4001,
+    text: "This console link is not valid: it was mistyped, or its instance was deleted.",
+    retry: false,
+    renew: true,
+  },
+  token_expired: {
+    code: 4002,
+    text: "This console link has expired. Open the console again to get a new one.",
+    retry: false,
+    renew: true,
+  },
+  instance_deleted: { code: 4003, text: "The instance was deleted.", retry: false, renew: false },
+  instance_not_running: {
+    code: 4004,
+    text: "The instance is not running. Start it, then open the console again.",
+    retry: false,
+    renew: false,
+  },
+  host_mismatch: {
+    code: 4005,
+    text: "The instance moved to another host. Open the console again.",
+    retry: false,
+    renew: true,
+  },
+  too_many_sessions: {
+    code: 4006,
+    text: "This console is already open in too many windows. Close one, or open the console again.",
+    retry: false,
+    renew: true,
+  },
+  host_unreachable: {
+    code: 4007,
+    text: "The instance's host could not be reached: its display is not answering.",
+    retry: true,
+    renew: false,
+  },
+  instance_stopped: {
+    code: 4008,
+    text: "The instance stopped running.",
+    retry: false,
+    renew: false,
+  },
+  display_closed: {
+    code: 4009,
+    text: "The instance's display closed the connection.",
+    retry: true,
+    renew: false,
+  },
+  idle_timeout: {
+    code: 4010,
+    text: "The console was closed after a long time without input.",
+    retry: false,
+    renew: true,
+  },
+  session_limit: {
+    code: 4011,
+    text: "The console session reached its time limit.",
+    retry: false,
+    renew: true,
+  },
+  proxy_shutdown: {
+    code: 4012,
+    text: "The console proxy is restarting.",
+    retry: true,
+    renew: false,
+  },
+  service_unavailable: {
+    code: 4013,
+    text: "The console service is not answering right now.",
+    retry: true,
+    renew: false,
+  },
+};
+
+const BY_CODE = new Map(
+  Object.entries(CONSOLE_CLOSE).map(([reason, c]) => [c.code, reason as ConsoleCloseReason]),
+);
+
+/** The reason behind a close code the proxy sent, or null for any other code. */
+export function consoleCloseReasonOf(code: number): ConsoleCloseReason | null {
+  return BY_CODE.get(code) ?? null;
+}
+
+/** How the proxy words the end of a session whose instance changed to `vmState`. */
+export function instanceStoppedText(vmState: VmState): string {
+  switch (vmState) {
+    case "stopped":
+      return "The instance was stopped.";
+    case "suspended":
+      return "The instance was suspended.";
+    case "error":
+      return "The instance went into an error state.";
+    case "deleted":
+    case "soft-delete":
+      return "The instance was deleted.";
+    default:
+      return CONSOLE_CLOSE.instance_stopped.text;
+  }
+}
