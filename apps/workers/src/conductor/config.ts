@@ -26,6 +26,8 @@ export const conductorSettings = {
    * schedule_and_build message, e.g. the conductor died between the commit and the cast).
    */
   NIMBUS_BUILD_STUCK_TIMEOUT: seconds(60),
+  /** Keystone's [token] expiration: seconds an issued token is valid. */
+  NIMBUS_TOKEN_TTL: envInt(3600).pipe(z.number().int().min(1).max(7 * 24 * 3600)),
 };
 
 export type ConductorConfig = ReturnType<typeof parseConductorConfig>;

@@ -4,6 +4,7 @@
 // service) leave in the order they were asked for; different things do not wait for each other.
 import {
   computeNodeUpdateEvent,
+  identityChangeEvent,
   instanceActionEvent,
   instanceCreateEvent,
   instanceDeleteEvent,
@@ -22,6 +23,7 @@ import { getNode } from "./repositories/hosts";
 import { toComputeNode, type Liveness } from "./repositories/mapping";
 
 export type ServiceUpdate = z.input<typeof serviceUpdateEvent.payload>;
+export type IdentityChange = z.input<typeof identityChangeEvent.payload>;
 
 export interface Notifier {
   instanceCreated(instance: Instance, ctx: RequestContext): void;
@@ -43,6 +45,8 @@ export interface Notifier {
   /** reads the node with its service, then publishes compute_node.update */
   nodeChanged(nodeId: number, ctx: RequestContext): void;
   serviceChanged(update: ServiceUpdate, ctx: RequestContext): void;
+  /** a token was revoked, or a user, project, role or assignment changed (web caches drop it) */
+  identityChanged(change: IdentityChange, ctx: RequestContext): void;
   /** Resolves when everything asked for so far has been published (or has failed). */
   flush(): Promise<void>;
 }
@@ -127,6 +131,10 @@ export function createNotifier(deps: {
     serviceChanged: (update, ctx) =>
       run(`service:${update.binary}:${update.host}`, "service.update", () =>
         bus.publish(serviceUpdateEvent, update, { ctx }),
+      ),
+    identityChanged: (change, ctx) =>
+      run(`identity:${change.kind}:${change.id}`, "identity.change", () =>
+        bus.publish(identityChangeEvent, change, { ctx }),
       ),
     async flush() {
       while (pending.size > 0) await Promise.allSettled([...pending]);

@@ -24,6 +24,28 @@ import { serviceReportHandler } from "./service-report";
 import { startBuildHandler } from "./start-build";
 import { updateServerHandler } from "./update-server";
 import { updateServiceHandler } from "./update-service";
+// identity (Keystone)
+import { authenticateHandler } from "./authenticate";
+import { checkRoleHandler } from "./check-role";
+import { createProjectHandler } from "./create-project";
+import { createRoleHandler } from "./create-role";
+import { createUserHandler } from "./create-user";
+import { deleteProjectHandler } from "./delete-project";
+import { deleteRoleHandler } from "./delete-role";
+import { deleteUserHandler } from "./delete-user";
+import { getProjectHandler } from "./get-project";
+import { getRoleHandler } from "./get-role";
+import { getUserHandler } from "./get-user";
+import { grantRoleHandler } from "./grant-role";
+import { listProjectsHandler } from "./list-projects";
+import { listRoleAssignmentsHandler } from "./list-role-assignments";
+import { listRolesHandler } from "./list-roles";
+import { listUsersHandler } from "./list-users";
+import { revokeRoleHandler } from "./revoke-role";
+import { revokeTokenHandler } from "./revoke-token";
+import { updateProjectHandler } from "./update-project";
+import { updateUserHandler } from "./update-user";
+import { validateTokenHandler } from "./validate-token";
 
 export function conductorHandlers(c: Conductor): Handler[] {
   return [
@@ -50,5 +72,26 @@ export function conductorHandlers(c: Conductor): Handler[] {
     startBuildHandler,
     updateServerHandler,
     updateServiceHandler,
+    authenticateHandler,
+    checkRoleHandler,
+    createProjectHandler,
+    createRoleHandler,
+    createUserHandler,
+    deleteProjectHandler,
+    deleteRoleHandler,
+    deleteUserHandler,
+    getProjectHandler,
+    getRoleHandler,
+    getUserHandler,
+    grantRoleHandler,
+    listProjectsHandler,
+    listRoleAssignmentsHandler,
+    listRolesHandler,
+    listUsersHandler,
+    revokeRoleHandler,
+    revokeTokenHandler,
+    updateProjectHandler,
+    updateUserHandler,
+    validateTokenHandler,
   ].map((make) => make(c));
 }

@@ -2,6 +2,7 @@
 // ended (no overlap), and a failure is logged and tried again at the next tick.
 import { systemContext } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
+import { purgeTokens } from "../repositories/identity";
 import { purgeMessages } from "../repositories/messages";
 import { recordReport } from "../repositories/hosts";
 import { recoverBuilds } from "./build-recovery";
@@ -45,6 +46,12 @@ export function periodicTasks(c: Conductor): PeriodicTask[] {
       name: "purge_processed_messages",
       intervalMs: 3600_000,
       run: (cc) => purgeMessages(cc.db, new Date(cc.now().getTime() - DAY_MS)),
+    },
+    {
+      // keystone-manage token_flush: expired (and revoked) tokens are kept a day for the logs.
+      name: "purge_identity_tokens",
+      intervalMs: 3600_000,
+      run: (cc) => purgeTokens(cc.db, new Date(cc.now().getTime() - DAY_MS)),
     },
   ];
 }
