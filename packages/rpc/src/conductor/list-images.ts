@@ -55,9 +55,7 @@ export const listImages = defineCall({
       /** free-form properties, each equal to the value given */
       properties: z.record(imagePropertyKey, imagePropertyValue).optional(),
     }),
-    sort: z
-      .array(z.object({ key: z.enum(IMAGE_SORT_KEYS), dir: z.enum(["asc", "desc"]) }))
-      .max(8),
+    sort: z.array(z.object({ key: z.enum(IMAGE_SORT_KEYS), dir: z.enum(["asc", "desc"]) })).max(8),
     limit: z.number().int().min(0).max(1000),
     /** the id of the last image of the previous page */
     marker: z.string().min(1).max(255).optional(),

@@ -31,7 +31,11 @@ export const updateImage = defineCall({
     properties: z
       .array(
         z.discriminatedUnion("op", [
-          z.object({ op: z.enum(["add", "replace"]), key: imagePropertyKey, value: imagePropertyValue }),
+          z.object({
+            op: z.enum(["add", "replace"]),
+            key: imagePropertyKey,
+            value: imagePropertyValue,
+          }),
           z.object({ op: z.literal("remove"), key: imagePropertyKey }),
         ]),
       )

@@ -3,7 +3,14 @@
 import { z } from "zod";
 import { isoDate, projectId } from "./common.js";
 
-export const IMAGE_STATUSES = ["queued", "saving", "active", "killed", "deleted", "pending_delete"] as const;
+export const IMAGE_STATUSES = [
+  "queued",
+  "saving",
+  "active",
+  "killed",
+  "deleted",
+  "pending_delete",
+] as const;
 export const IMAGE_VISIBILITIES = ["public", "private", "shared", "community"] as const;
 /** Glance's default `[image_format] disk_formats`. */
 export const DISK_FORMATS = [
@@ -79,8 +86,18 @@ export const imageFieldsSchema = z.object({
   name: z.string().max(255).nullable().optional(),
   visibility: z.enum(IMAGE_VISIBILITIES).optional(),
   protected: z.boolean().optional(),
-  minDisk: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-  minRam: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  minDisk: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+  minRam: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
   diskFormat: z.enum(DISK_FORMATS).nullable().optional(),
   containerFormat: z.enum(CONTAINER_FORMATS).nullable().optional(),
   /** a set: duplicates are dropped */

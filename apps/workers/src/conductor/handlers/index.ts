@@ -24,6 +24,14 @@ import { serviceReportHandler } from "./service-report";
 import { startBuildHandler } from "./start-build";
 import { updateServerHandler } from "./update-server";
 import { updateServiceHandler } from "./update-service";
+// images (Glance)
+import { abortImageUploadHandler } from "./abort-image-upload";
+import { beginImageUploadHandler } from "./begin-image-upload";
+import { createImageHandler } from "./create-image";
+import { deleteImageHandler } from "./delete-image";
+import { finishImageUploadHandler } from "./finish-image-upload";
+import { listImagesHandler } from "./list-images";
+import { updateImageHandler } from "./update-image";
 // identity (Keystone)
 import { authenticateHandler } from "./authenticate";
 import { checkRoleHandler } from "./check-role";
@@ -72,6 +80,13 @@ export function conductorHandlers(c: Conductor): Handler[] {
     startBuildHandler,
     updateServerHandler,
     updateServiceHandler,
+    abortImageUploadHandler,
+    beginImageUploadHandler,
+    createImageHandler,
+    deleteImageHandler,
+    finishImageUploadHandler,
+    listImagesHandler,
+    updateImageHandler,
     authenticateHandler,
     checkRoleHandler,
     createProjectHandler,
