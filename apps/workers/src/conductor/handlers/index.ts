@@ -24,6 +24,27 @@ import { serviceReportHandler } from "./service-report";
 import { startBuildHandler } from "./start-build";
 import { updateServerHandler } from "./update-server";
 import { updateServiceHandler } from "./update-service";
+// flavors, quotas, key pairs, server groups, usage
+import { createFlavorHandler } from "./create-flavor";
+import { createKeyPairHandler } from "./create-key-pair";
+import { createServerGroupHandler } from "./create-server-group";
+import { deleteFlavorHandler } from "./delete-flavor";
+import { deleteKeyPairHandler } from "./delete-key-pair";
+import { deleteQuotasHandler } from "./delete-quotas";
+import { deleteServerGroupHandler } from "./delete-server-group";
+import { flavorAccessHandler } from "./flavor-access";
+import { getFlavorHandler } from "./get-flavor";
+import { getKeyPairHandler } from "./get-key-pair";
+import { getQuotasHandler } from "./get-quotas";
+import { getServerGroupHandler } from "./get-server-group";
+import { listFlavorsHandler } from "./list-flavors";
+import { listKeyPairsHandler } from "./list-key-pairs";
+import { listServerGroupsHandler } from "./list-server-groups";
+import { listUsageHandler } from "./list-usage";
+import { quotaClassHandler } from "./quota-class";
+import { updateFlavorHandler } from "./update-flavor";
+import { updateFlavorExtraSpecsHandler } from "./update-flavor-extra-specs";
+import { updateQuotasHandler } from "./update-quotas";
 // images (Glance)
 import { abortImageUploadHandler } from "./abort-image-upload";
 import { beginImageUploadHandler } from "./begin-image-upload";
@@ -80,6 +101,26 @@ export function conductorHandlers(c: Conductor): Handler[] {
     startBuildHandler,
     updateServerHandler,
     updateServiceHandler,
+    createFlavorHandler,
+    createKeyPairHandler,
+    createServerGroupHandler,
+    deleteFlavorHandler,
+    deleteKeyPairHandler,
+    deleteQuotasHandler,
+    deleteServerGroupHandler,
+    flavorAccessHandler,
+    getFlavorHandler,
+    getKeyPairHandler,
+    getQuotasHandler,
+    getServerGroupHandler,
+    listFlavorsHandler,
+    listKeyPairsHandler,
+    listServerGroupsHandler,
+    listUsageHandler,
+    quotaClassHandler,
+    updateFlavorHandler,
+    updateFlavorExtraSpecsHandler,
+    updateQuotasHandler,
     abortImageUploadHandler,
     beginImageUploadHandler,
     createImageHandler,

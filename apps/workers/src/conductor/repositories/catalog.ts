@@ -1,6 +1,11 @@
 // What a new server refers to — flavors, images, key pairs, server groups — and the project's
 // quota limits and lock.
-import type { FlavorSnapshot, Image } from "@nimbus/rpc";
+import {
+  NOVA_DEFAULT_QUOTAS,
+  type FlavorSnapshot,
+  type Image,
+  type QuotaResource,
+} from "@nimbus/rpc";
 import { Prisma, type Sql, type Tx } from "./db";
 import { toImage, type ImageRow } from "./mapping";
 
@@ -134,7 +139,7 @@ export async function addGroupMembers(tx: Tx, groupId: number, uuids: string[], 
 export interface QuotaState {
   /** live instances of the project and the vCPUs and RAM they hold */
   usage: { instances: number; cores: number; ram: number };
-  /** the limit of a resource: the project's own, else the `default` quota class's, else -1 */
+  /** the limit of a resource: the project's own, else the `default` quota class's, else Nova's */
   limit(resource: string): number;
 }
 
@@ -159,7 +164,8 @@ export async function quotaState(sql: Sql, projectId: string): Promise<QuotaStat
       cores: Number(row?.cores ?? 0),
       ram: Number(row?.ram ?? 0),
     },
-    limit: (resource) => own[resource] ?? dflt[resource] ?? -1,
+    limit: (resource) =>
+      own[resource] ?? dflt[resource] ?? NOVA_DEFAULT_QUOTAS[resource as QuotaResource] ?? -1,
   };
 }
 
