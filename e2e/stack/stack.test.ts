@@ -69,7 +69,7 @@ describe("startStack", () => {
     } finally {
       await stack.stop();
     }
-    expect(pids).toHaveLength(4); // conductor, scheduler, compute, web
+    expect(pids).toHaveLength(5); // conductor, scheduler, consoleauth, compute, web
     expect(pids.filter(alive)).toEqual([]);
     expect(await databaseExists(database)).toBe(false);
     expect(await vhostStatus(vhost)).toBe(404);

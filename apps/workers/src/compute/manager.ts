@@ -5,6 +5,7 @@ import type { ComputeDeps } from "./deps";
 import { buildAndRunInstanceHandler } from "./handlers/build-and-run-instance";
 import { confirmResizeHandler } from "./handlers/confirm-resize";
 import { getConsoleOutputHandler } from "./handlers/get-console-output";
+import { getVncConsoleHandler } from "./handlers/get-vnc-console";
 import { pauseInstanceHandler } from "./handlers/pause-instance";
 import { rebootInstanceHandler } from "./handlers/reboot-instance";
 import { resizeInstanceHandler } from "./handlers/resize-instance";
@@ -31,5 +32,6 @@ export function computeHandlers(deps: ComputeDeps): Handler[] {
     revertResizeHandler(deps),
     terminateInstanceHandler(deps),
     getConsoleOutputHandler(deps),
+    getVncConsoleHandler(deps),
   ];
 }

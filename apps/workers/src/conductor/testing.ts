@@ -7,6 +7,7 @@ import {
   buildFailed,
   confirmResize,
   getConsoleOutput,
+  getVncConsole,
   handler,
   hostStates,
   instanceDestroyed,
@@ -469,6 +470,7 @@ export class FakeCompute {
         });
       }),
       handler(getConsoleOutput, ({ uuid }) => ({ output: `console of ${uuid} on ${host}\n` })),
+      handler(getVncConsole, () => ({ host: "127.0.0.1", port: 5900 })),
     ]);
   }
 }

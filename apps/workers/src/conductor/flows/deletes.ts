@@ -4,6 +4,7 @@
 import type { Logger, RequestContext } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
 import * as actions from "../repositories/actions";
+import { deleteInstanceTokens } from "../repositories/console-tokens";
 import { transaction } from "../repositories/db";
 import { releaseAllocation } from "../repositories/hosts";
 import * as instances from "../repositories/instances";
@@ -30,6 +31,7 @@ export async function finishDelete(
     if (!record || !onlyIf(record.instance)) return null;
     const nodeId = await releaseAllocation(tx, uuid);
     await instances.softDelete(tx, uuid, now);
+    await deleteInstanceTokens(tx, uuid);
     const actionId = await actions.latestActionId(tx, uuid, "delete");
     if (actionId !== null) await actions.finishAction(tx, actionId, now);
     return { nodeId, actionId, instance: record.instance };

@@ -24,6 +24,10 @@ import { serviceReportHandler } from "./service-report";
 import { startBuildHandler } from "./start-build";
 import { updateServerHandler } from "./update-server";
 import { updateServiceHandler } from "./update-service";
+// consoles
+import { consoleConnectInfoHandler } from "./console-connect-info";
+import { getConsoleTokenHandler } from "./get-console-token";
+import { storeConsoleTokenHandler } from "./store-console-token";
 // flavors, quotas, key pairs, server groups, usage
 import { createFlavorHandler } from "./create-flavor";
 import { createKeyPairHandler } from "./create-key-pair";
@@ -101,6 +105,9 @@ export function conductorHandlers(c: Conductor): Handler[] {
     startBuildHandler,
     updateServerHandler,
     updateServiceHandler,
+    consoleConnectInfoHandler,
+    getConsoleTokenHandler,
+    storeConsoleTokenHandler,
     createFlavorHandler,
     createKeyPairHandler,
     createServerGroupHandler,

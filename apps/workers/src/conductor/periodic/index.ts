@@ -3,6 +3,7 @@
 import { systemContext } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
 import { purgeTokens } from "../repositories/identity";
+import { purgeExpiredTokens } from "../repositories/console-tokens";
 import { purgeMessages } from "../repositories/messages";
 import { recordReport } from "../repositories/hosts";
 import { recoverBuilds } from "./build-recovery";
@@ -41,6 +42,12 @@ export function periodicTasks(c: Conductor): PeriodicTask[] {
       name: "build_recovery",
       intervalMs: Math.min(10_000, (config.NIMBUS_BUILD_STUCK_TIMEOUT * 1000) / 2),
       run: recoverBuilds,
+    },
+    {
+      // Expired tokens are refused anyway; this only keeps the table small.
+      name: "purge_console_tokens",
+      intervalMs: 60_000,
+      run: (cc) => purgeExpiredTokens(cc.db, cc.now()),
     },
     {
       name: "purge_processed_messages",
