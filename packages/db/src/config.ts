@@ -14,6 +14,8 @@ const seed = {
   ...database,
   /** Required by the seed unless given as --admin-password. */
   NIMBUS_ADMIN_PASSWORD: adminPassword.optional(),
+  /** The password of the service user `nimbus` (compute hosts log in as it); unset: no such user. */
+  NIMBUS_SERVICE_PASSWORD: adminPassword.optional(),
   NIMBUS_IMAGES_DIR: z.string().min(1).default("/var/lib/nimbus/images"),
   NIMBUS_SEED_IMAGE: z.string().min(1).default("/var/cache/nimbus/tiny-linux.qcow2"),
 };

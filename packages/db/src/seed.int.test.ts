@@ -142,6 +142,25 @@ describe("seed", () => {
     expect(await snapshot(db)).toEqual(before);
   });
 
+  it("creates the service user, admin in project service, once a service password is given", async () => {
+    const { changes } = await seed(db, { ...options, servicePassword: "service secret" });
+
+    expect(changes).toEqual([
+      "user nimbus",
+      "role admin for nimbus on project service",
+      "role member for nimbus on project service",
+      "role reader for nimbus on project service",
+    ]);
+    const nimbus = await db.user.findFirstOrThrow({ where: { name: "nimbus" } });
+    const service = await db.project.findFirstOrThrow({ where: { name: "service" } });
+    expect(nimbus.defaultProjectId).toBe(service.id);
+    expect(await verify(nimbus.passwordHash!, "service secret")).toBe(true);
+    expect(
+      await db.roleAssignment.count({ where: { userId: nimbus.id, projectId: service.id } }),
+    ).toBe(3);
+    expect((await seed(db, { ...options, servicePassword: "service secret" })).changes).toEqual([]);
+  });
+
   it("replaces the admin password when a different one is given, as keystone-manage bootstrap does", async () => {
     const { changes } = await seed(db, { ...options, adminPassword: "a brand new password" });
 

@@ -1,9 +1,11 @@
 // The first contents of a new cloud, like `keystone-manage bootstrap` plus Nova's and Glance's
-// defaults: roles, the admin and service projects, the admin user, the m1.* flavors, the default
-// quota class and one public image. Idempotent: every item is looked up by its natural key and
-// only created when missing, so a second run changes nothing.
-// CLI: `npm run seed -w @nimbus/db -- [--admin-password P] [--image FILE] [--images-dir DIR] [--image-name NAME]`
-// (defaults from NIMBUS_ADMIN_PASSWORD, NIMBUS_SEED_IMAGE, NIMBUS_IMAGES_DIR).
+// defaults: roles, the admin and service projects, the admin user, the service user the compute
+// hosts act as (`nimbus`, admin in project `service`), the m1.* flavors, the default quota class
+// and one public image. Idempotent: every item is looked up by its natural key and only created
+// when missing, so a second run changes nothing.
+// CLI: `npm run seed -w @nimbus/db -- [--admin-password P] [--service-password P] [--image FILE]
+// [--images-dir DIR] [--image-name NAME]` (defaults from NIMBUS_ADMIN_PASSWORD,
+// NIMBUS_SERVICE_PASSWORD, NIMBUS_SEED_IMAGE, NIMBUS_IMAGES_DIR).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
@@ -19,6 +21,8 @@ import { createDb, type Db } from "./index";
 
 export interface SeedOptions {
   adminPassword: string;
+  /** The service user's password; without one the service user is not created. */
+  servicePassword?: string;
   /** The qcow2 file to register as the public image. */
   imagePath: string;
   /** Where image files live; the image is copied there as `<image id>`. */
@@ -33,6 +37,9 @@ export interface SeedResult {
 }
 
 const ROLES = ["admin", "member", "reader"] as const;
+
+/** The user compute hosts act as towards the image API (Nova's `nova` service user). */
+export const SERVICE_USER = "nimbus";
 
 // Nova's historical default flavors (openstack-manuals, "Manage flavors").
 export const DEFAULT_FLAVORS = [
@@ -100,41 +107,50 @@ export async function seed(db: Db, options: SeedOptions): Promise<SeedResult> {
   }
   const adminProjectId = projects.get("admin")!;
 
-  const admin = await db.user.findUnique({
-    where: { domainId_name: { domainId: "default", name: "admin" } },
-  });
-  let adminId: string;
-  if (!admin) {
-    const created = await db.user.create({
-      data: {
-        id: keystoneId(),
-        name: "admin",
-        passwordHash: await hash(options.adminPassword),
-        defaultProjectId: adminProjectId,
-      },
-    });
-    adminId = created.id;
-    changed("user admin");
-  } else {
-    adminId = admin.id;
-    // As keystone-manage bootstrap does, a different password given later replaces the old one.
-    if (!admin.passwordHash || !(await verify(admin.passwordHash, options.adminPassword))) {
-      await db.user.update({
-        where: { id: admin.id },
-        data: { passwordHash: await hash(options.adminPassword) },
-      });
-      changed("password of user admin");
-    }
-  }
-
   // Keystone's bootstrap grants admin; admin implies member and reader there, which we store as
   // explicit assignments because there are no implied roles here.
-  for (const name of ROLES) {
-    const key = { userId: adminId, projectId: adminProjectId, roleId: roles.get(name)! };
-    if (!(await db.roleAssignment.findUnique({ where: { userId_projectId_roleId: key } }))) {
-      await db.roleAssignment.create({ data: key });
-      changed(`role ${name} for admin on project admin`);
+  const ensureUser = async (name: string, password: string, project: string) => {
+    const projectId = projects.get(project)!;
+    const user = await db.user.findUnique({
+      where: { domainId_name: { domainId: "default", name } },
+    });
+    let userId: string;
+    if (!user) {
+      const created = await db.user.create({
+        data: {
+          id: keystoneId(),
+          name,
+          passwordHash: await hash(password),
+          defaultProjectId: projectId,
+        },
+      });
+      userId = created.id;
+      changed(`user ${name}`);
+    } else {
+      userId = user.id;
+      // As keystone-manage bootstrap does, a different password given later replaces the old one.
+      if (!user.passwordHash || !(await verify(user.passwordHash, password))) {
+        await db.user.update({
+          where: { id: user.id },
+          data: { passwordHash: await hash(password) },
+        });
+        changed(`password of user ${name}`);
+      }
     }
+    for (const role of ROLES) {
+      const key = { userId, projectId, roleId: roles.get(role)! };
+      if (!(await db.roleAssignment.findUnique({ where: { userId_projectId_roleId: key } }))) {
+        await db.roleAssignment.create({ data: key });
+        changed(`role ${role} for ${name} on project ${project}`);
+      }
+    }
+  };
+  await ensureUser("admin", options.adminPassword, "admin");
+  // The compute hosts log in as this user to download images (any project's).
+  if (options.servicePassword) {
+    await ensureUser(SERVICE_USER, options.servicePassword, "service");
+  } else {
+    log.warn(`no service password given: user ${SERVICE_USER} is not created`);
   }
 
   for (const flavor of DEFAULT_FLAVORS) {
@@ -258,6 +274,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       "admin-password": { type: "string" },
+      "service-password": { type: "string" },
       image: { type: "string" },
       "images-dir": { type: "string" },
       "image-name": { type: "string" },
@@ -271,10 +288,17 @@ async function main() {
     process.exitCode = 1;
     return;
   }
+  const servicePassword = values["service-password"] ?? config.NIMBUS_SERVICE_PASSWORD;
+  if (servicePassword !== undefined && !adminPasswordSchema.safeParse(servicePassword).success) {
+    logger.error("the service password needs at least 8 characters");
+    process.exitCode = 1;
+    return;
+  }
   const db = createDb(config.NIMBUS_DATABASE_URL, { connectionLimit: 1 });
   try {
     const { changes } = await seed(db, {
       adminPassword: password.data,
+      servicePassword,
       imagePath: values.image ?? config.NIMBUS_SEED_IMAGE,
       imagesDir: values["images-dir"] ?? config.NIMBUS_IMAGES_DIR,
       imageName: values["image-name"],

@@ -41,11 +41,20 @@ export const computeSettings = {
     .default("http://127.0.0.1:8080/image")
     .transform((u) => u.replace(/\/+$/, "")),
   /**
-   * The identity the compute acts as towards the image API. Under noauth2 the token is
-   * `user:project`, and only the user named `admin` may read every project's images.
+   * How the image API authenticates this compute: `keystone` (the cloud's default: the service
+   * user below logs in) or `noauth2` (tests: the token `admin:<project>`, since only the user named
+   * admin may read every project's images there). Must match the web's setting.
    */
-  NIMBUS_SERVICE_USER: z.string().min(1).default("admin"),
+  NIMBUS_AUTH_STRATEGY: z.enum(["keystone", "noauth2"]).default("keystone"),
+  /** Keystone's root; tokens are asked of {url}/v3/auth/tokens. */
+  NIMBUS_IDENTITY_URL: z
+    .url()
+    .default("http://127.0.0.1:8080/identity")
+    .transform((u) => u.replace(/\/+$/, "")),
+  /** The service user the compute logs in as (Nova's `nova`), in its project, domain Default. */
+  NIMBUS_SERVICE_USER: z.string().min(1).default("nimbus"),
   NIMBUS_SERVICE_PROJECT: z.string().min(1).default("service"),
+  NIMBUS_SERVICE_PASSWORD: z.string().min(1).optional(),
   /**
    * Messages handled at once (Nova's executor_thread_pool_size, 64): a slow operation on one
    * instance, e.g. a 60 s clean shutdown, holds one slot and never queues the others behind it.

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retryable } from "./handlers/build-and-run-instance";
-import { createImageFetcher, ImageFetchError, noauth2Auth } from "./image-fetch";
+import { createImageFetcher, ImageFetchError, keystoneAuth, noauth2Auth } from "./image-fetch";
 import { VirtError } from "./virt/driver";
 import { ImageCache } from "./virt/image-cache";
 
@@ -20,6 +20,8 @@ let dir: string;
 let server: Server;
 let baseUrl: string;
 const requests: Array<{ url: string; token: string | undefined }> = [];
+const logins: Array<{ user: string; project: string }> = [];
+const acceptedTokens = new Set<string>();
 let routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
 
 beforeAll(async () => {
@@ -47,6 +49,28 @@ beforeAll(async () => {
     },
     "/image/v2/images/broken/file": (_req, res) => {
       res.writeHead(500).end("boom");
+    },
+    // Keystone: the service user's password login; tokens "t1", "t2", … expiring in an hour.
+    "/identity/v3/auth/tokens?nocatalog": (req, res) => {
+      let text = "";
+      req.on("data", (d) => (text += d));
+      req.on("end", () => {
+        const body = JSON.parse(text);
+        const user = body.auth.identity.password.user;
+        logins.push({ user: user.name, project: body.auth.scope.project.name });
+        if (user.password !== "service-secret") return void res.writeHead(401).end("{}");
+        const token = `t${logins.length}`;
+        const expires_at = new Date(Date.now() + 3600_000).toISOString();
+        res.writeHead(201, { "x-subject-token": token, "content-type": "application/json" });
+        res.end(JSON.stringify({ token: { expires_at } }));
+      });
+    },
+    // An image only the tokens in `acceptedTokens` may read.
+    "/image/v2/images/guarded/file": (req, res) => {
+      if (!acceptedTokens.has(String(req.headers["x-auth-token"]))) {
+        return void res.writeHead(401).end("{}");
+      }
+      res.writeHead(200, { "content-length": CHUNK.length }).end(CHUNK);
     },
     "/image/v2/images/cut/file": (req, res) => {
       res.writeHead(200, { "content-length": SIZE });
@@ -158,5 +182,71 @@ describe("createImageFetcher", () => {
     expect(retryable(err)).toBe(false);
     const outage = await cache.base({ id: "broken", diskFormat: "qcow2" }).catch((e: unknown) => e);
     expect(retryable(outage)).toBe(true);
+  });
+});
+
+describe("keystoneAuth", () => {
+  const identityUrl = () => baseUrl.replace(/\/image$/, "/identity");
+  const auth = (password = "service-secret", now?: () => number) =>
+    keystoneAuth({ identityUrl: identityUrl(), user: "nimbus", password, project: "service", now });
+  const guarded = (a: ReturnType<typeof auth>) =>
+    createImageFetcher({ baseUrl, auth: a, expectedSize: () => CHUNK.length });
+
+  it("logs in once for downloads that start together, and reuses the token", async () => {
+    logins.length = 0;
+    acceptedTokens.clear();
+    acceptedTokens.add("t1");
+    const a = auth();
+    const fetch = guarded(a);
+    await Promise.all([1, 2, 3].map((n) => fetch("guarded", join(dir, `guarded-${n}`))));
+    await fetch("guarded", join(dir, "guarded-4"));
+    expect(logins).toEqual([{ user: "nimbus", project: "service" }]);
+    expect(requests.filter((r) => r.url === "/image/v2/images/guarded/file").at(-1)?.token).toBe(
+      "t1",
+    );
+  });
+
+  it("logs in again shortly before the token expires", async () => {
+    logins.length = 0;
+    let clock = Date.now();
+    const a = auth("service-secret", () => clock);
+    expect(await a.headers()).toEqual({ "x-auth-token": "t1" });
+    clock += 3600_000 - 61_000;
+    expect(await a.headers()).toEqual({ "x-auth-token": "t1" });
+    clock += 2_000;
+    expect(await a.headers()).toEqual({ "x-auth-token": "t2" });
+  });
+
+  it("logs in again once when the image API refuses the token, then gives up", async () => {
+    logins.length = 0;
+    acceptedTokens.clear();
+    acceptedTokens.add("t2");
+    const a = auth();
+    await guarded(a)("guarded", join(dir, "guarded-relogin"));
+    expect(logins).toHaveLength(2);
+
+    acceptedTokens.clear();
+    const err = await failure(guarded(a)("guarded", join(dir, "guarded-never")));
+    expect(err).toMatchObject({
+      retryable: true,
+      message: "the image API refused the compute's credentials (401)",
+    });
+    expect(logins).toHaveLength(3);
+  });
+
+  it("says so when Keystone refuses the service user or no password is set", async () => {
+    const refused = await failure(guarded(auth("wrong"))("guarded", join(dir, "refused")));
+    expect(refused.message).toBe("the identity API refused the service user nimbus (HTTP 401)");
+    const unset = keystoneAuth({
+      identityUrl: identityUrl(),
+      user: "nimbus",
+      password: undefined,
+      project: "service",
+    });
+    const err = await failure(guarded(unset)("guarded", join(dir, "unset")));
+    expect(err).toMatchObject({
+      retryable: false,
+      message: "NIMBUS_SERVICE_PASSWORD is not set: cannot log in to Keystone",
+    });
   });
 });

@@ -6,7 +6,7 @@ import { startHeartbeat, type Heartbeat } from "../shared/heartbeat";
 import type { Running, WorkerDeps } from "../shared/worker";
 import type { ComputeConfig } from "./config";
 import type { ComputeDeps } from "./deps";
-import { createImageFetcher, noauth2Auth } from "./image-fetch";
+import { createImageFetcher, keystoneAuth, noauth2Auth, type ImageApiAuth } from "./image-fetch";
 import { nodeInventory } from "./inventory";
 import { computeHandlers } from "./manager";
 import { InstanceTracker, startPowerSync } from "./power-sync";
@@ -34,7 +34,7 @@ export async function startCompute({
     logger: logger.child({ component: "virt" }),
     fetchImage: createImageFetcher({
       baseUrl: config.NIMBUS_IMAGE_API_URL,
-      auth: noauth2Auth(config.NIMBUS_SERVICE_USER, config.NIMBUS_SERVICE_PROJECT),
+      auth: imageApiAuth(config, logger),
       expectedSize: (id) => imageSizes.get(id),
     }),
   });
@@ -106,6 +106,21 @@ async function register(
     heartbeat.stop();
     throw err;
   }
+}
+
+function imageApiAuth(config: ComputeConfig, logger: Logger): ImageApiAuth {
+  if (config.NIMBUS_AUTH_STRATEGY === "noauth2") {
+    return noauth2Auth("admin", config.NIMBUS_SERVICE_PROJECT);
+  }
+  if (!config.NIMBUS_SERVICE_PASSWORD) {
+    logger.error("NIMBUS_SERVICE_PASSWORD is not set: image downloads will fail");
+  }
+  return keystoneAuth({
+    identityUrl: config.NIMBUS_IDENTITY_URL,
+    user: config.NIMBUS_SERVICE_USER,
+    password: config.NIMBUS_SERVICE_PASSWORD,
+    project: config.NIMBUS_SERVICE_PROJECT,
+  });
 }
 
 /**
