@@ -25,6 +25,8 @@ export const webSettings = {
   NIMBUS_API_MAX_BODY_BYTES: envInt(1024 * 1024).pipe(z.number().int().positive()),
   /** The image store (Glance's filesystem store): image data is served only from inside it. */
   NIMBUS_IMAGES_DIR: z.string().min(1).default("/var/lib/nimbus/images"),
+  /** Largest image upload in bytes (Glance's `image_size_cap`); 100 GiB by default. */
+  NIMBUS_IMAGE_MAX_SIZE: envInt(100 * 1024 ** 3).pipe(z.number().int().positive()),
   /** How long shutdown waits for in-flight requests before cutting connections. */
   NIMBUS_WEB_SHUTDOWN_GRACE_MS: envInt(10_000).pipe(z.number().int().nonnegative()),
 };

@@ -39,6 +39,7 @@ function app(routes: Partial<RestRoutes> = {}) {
       auth: noauth2(),
       bus: createMemoryBus(),
       imagesDir: "/nonexistent",
+      maxImageBytes: 1024,
       maxBodyBytes: 1024,
     },
     { compute: [probe], identity: [], image: [], ...routes },
@@ -159,7 +160,9 @@ describe("the REST app", () => {
       message: "The resource could not be found.",
     });
     expect(identity.headers.get("x-compute-request-id")).toBeNull();
-    const image = await app().request("/image/v2/images");
+    const image = await app().request("/image/v2/images", {
+      headers: { accept: "application/json" },
+    });
     expect(image.status).toBe(401);
     expect((await image.json()).title).toBe("Unauthorized");
   });

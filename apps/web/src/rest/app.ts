@@ -8,7 +8,7 @@ import { acceptRequestId, requestIdOf } from "../server/request-id";
 import { authenticateToken, requireAuth } from "./auth/middleware";
 import type { AuthStrategy } from "./auth/strategy";
 import type { AuthedEnv, ComputeEnv, RestEnv } from "./context";
-import { errorBody, HttpError, toHttpError, type ErrorFormat } from "./errors";
+import { errorBody, glanceErrorResponse, HttpError, toHttpError, type ErrorFormat } from "./errors";
 import { baseUrl } from "./links";
 import { microversionHeaders, negotiateMicroversion } from "./microversion";
 import {
@@ -27,6 +27,8 @@ export interface RestDeps {
   bus: Bus;
   /** The image store: image data is only ever served from inside it (NIMBUS_IMAGES_DIR). */
   imagesDir: string;
+  /** Largest image upload (NIMBUS_IMAGE_MAX_SIZE). */
+  maxImageBytes: number;
   /** Largest JSON body for compute and identity requests. */
   maxBodyBytes: number;
   /** NIMBUS_PUBLIC_URL. */
@@ -62,7 +64,12 @@ export function createRestApp(deps: RestDeps, routes: RestRoutes): Hono<RestEnv>
     if (httpError.status >= 500)
       (c.var.log ?? deps.log).error({ err, requestId }, "request failed");
     for (const [name, value] of Object.entries(httpError.headers)) c.header(name, value);
-    return c.json(errorBody(c.var.errorFormat ?? "nova", httpError), httpError.status);
+    const format = c.var.errorFormat ?? "nova";
+    if (format === "glance") {
+      const { contentType, body } = glanceErrorResponse(httpError, c.req.header("accept"));
+      return c.body(body, httpError.status, { "Content-Type": contentType });
+    }
+    return c.json(errorBody(format, httpError), httpError.status);
   };
 
   app.use("*", async (c, next) => {

@@ -4,7 +4,7 @@ import { STATUS_CODES } from "node:http";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export type ErrorStatus = ContentfulStatusCode &
-  (400 | 401 | 403 | 404 | 405 | 406 | 409 | 413 | 415 | 416 | 429 | 500 | 501 | 503);
+  (400 | 401 | 403 | 404 | 405 | 406 | 409 | 410 | 413 | 415 | 416 | 429 | 500 | 501 | 503);
 
 export class HttpError extends Error {
   override name = "HttpError";
@@ -126,6 +126,61 @@ export function glanceErrorBody(err: HttpError) {
   const title = STATUS_CODES[err.status] ?? "Error";
   return { code: `${err.status} ${title}`, title, message: err.message };
 }
+
+/**
+ * Glance's errors are webob's: HTML for clients that accept it (an Accept of any type included,
+ * which is what the stock clients send), JSON for those that prefer it, plain text otherwise (no
+ * Accept header).
+ * glanceclient and openstacksdk read all three.
+ */
+export function glanceErrorResponse(
+  err: HttpError,
+  accept: string | undefined,
+): { contentType: string; body: string } {
+  const status = `${err.status} ${STATUS_CODES[err.status] ?? "Error"}`;
+  switch (preferredErrorType(accept)) {
+    case "text/html": {
+      const body = `${escapeHtml(err.message)}<br /><br />\n\n\n`;
+      const html = `<html>\n <head>\n  <title>${status}</title>\n </head>\n <body>\n  <h1>${status}</h1>\n  ${body}\n </body>\n</html>`;
+      return { contentType: "text/html; charset=UTF-8", body: html };
+    }
+    case "application/json":
+      return { contentType: "application/json", body: JSON.stringify(glanceErrorBody(err)) };
+    default:
+      return { contentType: "text/plain; charset=UTF-8", body: `${status}\n\n${err.message}\n\n` };
+  }
+}
+
+/** webob's choice between text/html and application/json (in that order on equal quality), or neither. */
+export function preferredErrorType(accept: string | undefined): string | null {
+  const ranges = (accept ?? "")
+    .split(",")
+    .map((part) => {
+      const [type = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith("q="));
+      return { type, q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((r) => r.type !== "");
+  const quality = (offer: string) => {
+    const [major] = offer.split("/");
+    // The most specific range that matches decides.
+    const match =
+      ranges.find((r) => r.type === offer) ??
+      ranges.find((r) => r.type === `${major}/*`) ??
+      ranges.find((r) => r.type === "*/*");
+    return match && Number.isFinite(match.q) ? match.q : 0;
+  };
+  let best: string | null = null;
+  let bestQ = 0;
+  for (const offer of ["text/html", "application/json"]) {
+    const q = quality(offer);
+    if (q > bestQ) [best, bestQ] = [offer, q];
+  }
+  return best;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export type ErrorFormat = "nova" | "keystone" | "glance";
 

@@ -6,10 +6,12 @@ import { instanceActions } from "./compute/instance-actions";
 import { osServices } from "./compute/os-services";
 import { serverActionsRoutes } from "./compute/server-actions";
 import { servers } from "./compute/servers";
+import { imageFile } from "./image/image-data";
 import { images } from "./image/images";
+import { imageSchemas } from "./image/schemas";
 
 export const restRoutes: RestRoutes = {
   compute: [servers, serverActionsRoutes, instanceActions, osServices, hypervisors],
   identity: [],
-  image: [images],
+  image: [images, imageFile, imageSchemas],
 };

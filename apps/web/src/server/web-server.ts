@@ -72,6 +72,7 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
       auth,
       bus: options.bus,
       imagesDir: config.NIMBUS_IMAGES_DIR,
+      maxImageBytes: config.NIMBUS_IMAGE_MAX_SIZE,
       maxBodyBytes: config.NIMBUS_API_MAX_BODY_BYTES,
       publicUrl: config.NIMBUS_PUBLIC_URL,
     },

@@ -48,6 +48,9 @@ export const listImages = defineCall({
       /** images carrying every one of these tags */
       tags: z.array(z.string().max(255)).max(128).optional(),
       protected: z.boolean().optional(),
+      /** md5, hex */
+      checksum: z.string().max(64).optional(),
+      osHashValue: z.string().max(128).optional(),
       sizeMin: z.number().int().optional(),
       sizeMax: z.number().int().optional(),
       createdAt: comparison.optional(),

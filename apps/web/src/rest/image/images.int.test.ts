@@ -55,9 +55,16 @@ describe("GET /image/v2/images/{id}", () => {
 
   it("hides another project's private image (404 in Glance's words), not from admins", async () => {
     const image = await stored({ visibility: "private", owner: "p2" });
+    // webob's negotiation: HTML for "*/*" (what the stock clients send), JSON when preferred.
     const res = await t.request("GET", `/image/v2/images/${image.id}`);
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(res.body).toContain("<h1>404 Not Found</h1>");
+    expect(res.body).toContain(`No image found with ID ${image.id}<br /><br />`);
+    const json = await t.request("GET", `/image/v2/images/${image.id}`, {
+      headers: { accept: "application/json" },
+    });
+    expect(json.body).toEqual({
       code: "404 Not Found",
       title: "Not Found",
       message: `No image found with ID ${image.id}`,
@@ -114,7 +121,8 @@ describe("GET /image/v2/images/{id}/file", () => {
     const outside = await stored({ location: "/etc/passwd" });
     const res = await t.request("GET", `/image/v2/images/${outside.id}/file`);
     expect(res.status).toBe(500);
-    expect(res.body.message).not.toContain("passwd");
+    expect(res.body).toContain("Unexpected API Error");
+    expect(res.body).not.toContain("passwd");
   });
 
   it("is 404 for an image the caller cannot see", async () => {

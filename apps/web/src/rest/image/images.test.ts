@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { anImage } from "../../../test/fixtures";
-import { imageView, parseRange } from "./images";
+import { parseRange } from "./image-data";
+import { imageView } from "./view";
 
 describe("Glance image view", () => {
   it("has Glance's core fields, with the properties beside them", () => {

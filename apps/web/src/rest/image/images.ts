@@ -1,138 +1,101 @@
-// The part of Glance v2 the compute hosts need now: one image's record (GET /v2/images/{id}) and
-// its bytes (GET /v2/images/{id}/file, with single byte ranges). The image work completes the rest.
-import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
-import { isRpcError, type Image } from "@nimbus/rpc";
+// Glance v2 images: GET/POST /v2/images, GET/PATCH/DELETE /v2/images/{id}. The data lives in
+// image-data.ts, the schemas clients fetch in schemas.ts.
+import { isRpcError } from "@nimbus/rpc";
 import type { Context } from "hono";
-import { getImage, imageData, imageNotFound } from "../../services/images";
-import type { RestDeps, RouteModule } from "../app";
+import {
+  createImage,
+  deleteImage,
+  getImage,
+  imageNotFound,
+  listImages,
+  updateImage,
+} from "../../services/images";
+import { jsonBodyLimit, type RestDeps, type RouteModule } from "../app";
 import type { AuthedEnv } from "../context";
 import { HttpError } from "../errors";
+import { baseUrl } from "../links";
 import { serviceContext } from "../service-context";
+import { parseListQuery, parseNewImage, parsePatch, patchDraft } from "./request";
+import { imageView } from "./view";
 
-/** Glance's own keys: an image property of the same name never shadows them. */
-const CORE_KEYS = new Set([
-  "id",
-  "name",
-  "status",
-  "visibility",
-  "protected",
-  "os_hidden",
-  "checksum",
-  "os_hash_algo",
-  "os_hash_value",
-  "owner",
-  "size",
-  "virtual_size",
-  "min_ram",
-  "min_disk",
-  "disk_format",
-  "container_format",
-  "created_at",
-  "updated_at",
-  "tags",
-  "self",
-  "file",
-  "schema",
-  "locations",
-  "direct_url",
-]);
-
-/** Glance's image view: the core fields, and the free-form properties beside them. */
-export function imageView(image: Image) {
-  const view: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(image.properties)) if (!CORE_KEYS.has(k)) view[k] = v;
-  return Object.assign(view, {
-    id: image.id,
-    name: image.name,
-    status: image.status,
-    visibility: image.visibility,
-    protected: image.protected,
-    os_hidden: false,
-    checksum: image.checksum,
-    os_hash_algo: image.osHashAlgo,
-    os_hash_value: image.osHashValue,
-    owner: image.owner,
-    size: image.size,
-    virtual_size: image.virtualSize,
-    min_ram: image.minRam,
-    min_disk: image.minDisk,
-    disk_format: image.diskFormat,
-    container_format: image.containerFormat,
-    created_at: glanceTime(image.createdAt),
-    updated_at: glanceTime(image.updatedAt),
-    tags: image.tags,
-    self: `/v2/images/${image.id}`,
-    file: `/v2/images/${image.id}/file`,
-    schema: "/v2/schemas/image",
-  });
+/**
+ * Glance's statuses for what the service layer throws: an exceeded limit is 413 there (quota),
+ * and its own words for an image that is not there.
+ */
+export function glanceError(err: unknown, notFound?: string): unknown {
+  if (isRpcError(err, "over_quota")) return new HttpError(413, err.message);
+  if (notFound !== undefined && isRpcError(err, "not_found")) return HttpError.notFound(notFound);
+  return err;
 }
 
-/** oslo timeutils.isotime: whole seconds, "Z". */
-function glanceTime(iso: string): string {
-  return `${new Date(iso).toISOString().slice(0, 19)}Z`;
-}
-
-/** A single `bytes=` range within `size` as [start, end] inclusive; null for none; "bad" if unsatisfiable. */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): [number, number] | null | "bad" {
-  if (!header) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === "" && m[2] === "")) return "bad";
-  let start: number;
-  let end: number;
-  if (m[1] === "") {
-    // A suffix: the last N bytes.
-    const n = Number(m[2]);
-    if (n === 0) return "bad";
-    start = Math.max(0, size - n);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
-  }
-  if (start >= size || start > end) return "bad";
-  return [start, end];
-}
-
-async function image(c: Context<AuthedEnv>, deps: RestDeps) {
-  const id = c.req.param("id") ?? "";
+/** The request body as JSON (any value: the callers check its shape), 400 if it is not JSON. */
+async function readJson(c: Context<AuthedEnv>): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === "") throw HttpError.badRequest("Body expected in request.");
   try {
-    return await getImage(serviceContext(c, deps), id);
-  } catch (err) {
-    // Glance's words, whatever the conductor said.
-    if (isRpcError(err, "not_found")) throw HttpError.notFound(imageNotFound(id).message);
-    throw err;
+    return JSON.parse(text);
+  } catch {
+    throw HttpError.badRequest("Malformed JSON in request body.");
   }
 }
 
-export const images: RouteModule<AuthedEnv> = (r, deps) => {
-  r.get("/images/:id", async (c) => c.json(imageView(await image(c, deps))));
+export const images: RouteModule<AuthedEnv> = (r, deps: RestDeps) => {
+  const ctx = (c: Context<AuthedEnv>) => serviceContext(c, deps);
+  const limit = jsonBodyLimit(deps.maxBodyBytes);
 
-  r.get("/images/:id/file", async (c) => {
-    const found = await image(c, deps);
-    const data = await imageData(found, deps.imagesDir);
-    // Glance answers 204 for an image without data (not uploaded yet, or gone from the store).
-    if (!data) return c.body(null, 204);
-
-    const headers: Record<string, string> = { "Content-Type": "application/octet-stream" };
-    // Glance sends the md5 hex digest here (not RFC 1864's base64); glanceclient and openstacksdk
-    // compare it with hexdigest(), so this is what stock clients verify against.
-    if (found.checksum) headers["Content-MD5"] = found.checksum;
-    const range = parseRange(c.req.header("range"), data.size);
-    if (range === "bad") {
-      throw new HttpError(416, "Requested Range Not Satisfiable", {
-        "Content-Range": `bytes */${data.size}`,
-      });
+  r.get("/images", async (c) => {
+    const { request, empty } = parseListQuery(c.req.queries());
+    const found = empty
+      ? []
+      : await listImages(ctx(c), request).catch((err: unknown) => {
+          throw glanceError(err);
+        });
+    // As Glance: `first` keeps every parameter but the marker; `next` (when the page is full)
+    // sets the marker to the page's last image.
+    const params = new URL(c.req.url).searchParams;
+    params.delete("marker");
+    const query = params.toString();
+    const body: Record<string, unknown> = {
+      images: found.map(imageView),
+      first: query ? `/v2/images?${query}` : "/v2/images",
+      schema: "/v2/schemas/images",
+    };
+    if (found.length > 0 && found.length === request.limit) {
+      params.set("marker", found.at(-1)!.id);
+      body.next = `/v2/images?${params.toString()}`;
     }
-    const [start, end] = range ?? [0, data.size - 1];
-    headers["Content-Length"] = String(data.size === 0 ? 0 : end - start + 1);
-    if (range) headers["Content-Range"] = `bytes ${start}-${end}/${data.size}`;
-    if (data.size === 0) return c.body(null, 200, headers);
-    const stream = Readable.toWeb(createReadStream(data.path, { start, end })) as ReadableStream;
-    c.var.log.info({ image: found.id, bytes: end - start + 1, range: !!range }, "image download");
-    return c.body(stream, range ? 206 : 200, headers);
+    return c.json(body);
+  });
+
+  r.post("/images", limit, async (c) => {
+    const image = await createImage(ctx(c), parseNewImage(await readJson(c))).catch(
+      (err: unknown) => {
+        throw glanceError(err);
+      },
+    );
+    c.header("Location", `${baseUrl(c)}/image/v2/images/${image.id}`);
+    return c.json(imageView(image), 201);
+  });
+
+  r.get("/images/:id", async (c) => c.json(imageView(await getImage(ctx(c), c.req.param("id")))));
+
+  r.patch("/images/:id", limit, async (c) => {
+    const id = c.req.param("id");
+    const draft = patchDraft(c.req.header("content-type"));
+    const changes = parsePatch(await readJson(c), draft);
+    const image = await updateImage(ctx(c), id, changes).catch((err: unknown) => {
+      throw glanceError(err, imageNotFound(id).message);
+    });
+    return c.json(imageView(image));
+  });
+
+  r.delete("/images/:id", async (c) => {
+    const id = c.req.param("id");
+    try {
+      await deleteImage(ctx(c), id, deps.imagesDir);
+    } catch (err) {
+      throw glanceError(err, `Failed to find image ${id} to delete`);
+    }
+    return c.body(null, 204);
   });
 };

@@ -85,7 +85,12 @@ describe("create_image", () => {
       {
         id,
         owner: PROJECT,
-        fields: { name: "cirros", diskFormat: "qcow2", containerFormat: "bare", tags: ["a", "a", "b"] },
+        fields: {
+          name: "cirros",
+          diskFormat: "qcow2",
+          containerFormat: "bare",
+          tags: ["a", "a", "b"],
+        },
         properties: { os_distro: "cirros" },
       },
       { ctx: userCtx() },
@@ -98,9 +103,17 @@ describe("create_image", () => {
     const image = await create(PROJECT);
     await h.bus.call(deleteImage, { id: image.id, projectId: PROJECT }, { ctx: userCtx() });
     const again = await call(() =>
-      h.bus.call(createImage, { id: image.id, owner: PROJECT, fields: {}, properties: {} }, { ctx: userCtx() }),
+      h.bus.call(
+        createImage,
+        { id: image.id, owner: PROJECT, fields: {}, properties: {} },
+        { ctx: userCtx() },
+      ),
     );
-    expect(again).toMatchObject({ ok: false, code: "conflict", message: `Image ID ${image.id} already exists!` });
+    expect(again).toMatchObject({
+      ok: false,
+      code: "conflict",
+      message: `Image ID ${image.id} already exists!`,
+    });
   });
 });
 
@@ -118,7 +131,9 @@ describe("list_images", () => {
     expect(ids((await list(userCtx(), { filters: { visibility: "community" } })).images)).toEqual([
       community.id,
     ]);
-    expect(ids((await list(userCtx(), { filters: { visibility: "private" } })).images)).toEqual([mine.id]);
+    expect(ids((await list(userCtx(), { filters: { visibility: "private" } })).images)).toEqual([
+      mine.id,
+    ]);
 
     const admin = adminCtx();
     expect(ids((await list(admin)).images).sort()).toEqual(
@@ -128,11 +143,18 @@ describe("list_images", () => {
   });
 
   it("filters by id and name lists, status, formats, owner, tags, protection, size, properties", async () => {
-    const a = await create(PROJECT, { name: "alpha", diskFormat: "raw", containerFormat: "bare", tags: ["x", "y"] }, { os_distro: "debian" });
-    const b = await create(PROJECT, { name: "beta", diskFormat: "qcow2", containerFormat: "bare", tags: ["x"], protected: true }, { os_distro: "cirros", "odd\"key": "v" });
+    const a = await create(
+      PROJECT,
+      { name: "alpha", diskFormat: "raw", containerFormat: "bare", tags: ["x", "y"] },
+      { os_distro: "debian" },
+    );
+    const b = await create(
+      PROJECT,
+      { name: "beta", diskFormat: "qcow2", containerFormat: "bare", tags: ["x"], protected: true },
+      { os_distro: "cirros", 'odd"key': "v" },
+    );
     const ctx = userCtx();
-    const only = async (filters: object) =>
-      ids((await list(ctx, { filters })).images).sort();
+    const only = async (filters: object) => ids((await list(ctx, { filters })).images).sort();
 
     expect(await only({ ids: [a.id, b.id, randomUUID()] })).toEqual([a.id, b.id].sort());
     expect(await only({ names: ["alpha"] })).toEqual([a.id]);
@@ -164,7 +186,10 @@ describe("list_images", () => {
     for (const sort of [
       [],
       [{ key: "name", dir: "asc" }],
-      [{ key: "name", dir: "desc" }, { key: "disk_format", dir: "asc" }],
+      [
+        { key: "name", dir: "desc" },
+        { key: "disk_format", dir: "asc" },
+      ],
       [{ key: "size", dir: "asc" }],
       [{ key: "status", dir: "desc" }],
     ] as const) {
@@ -180,7 +205,9 @@ describe("list_images", () => {
       expect(new Set(seen).size).toBe(all.length);
       expect(seen).toEqual(ids((await list(ctx, { sort: [...sort] })).images));
     }
-    const byName = (await list(ctx, { sort: [{ key: "name", dir: "asc" }] })).images.map((i) => i.name);
+    const byName = (await list(ctx, { sort: [{ key: "name", dir: "asc" }] })).images.map(
+      (i) => i.name,
+    );
     expect(byName.slice(0, 2)).toEqual([null, null]);
   });
 
@@ -193,7 +220,11 @@ describe("list_images", () => {
 });
 
 describe("update_image", () => {
-  const patch = (id: string, projectId: string | null, body: Partial<Parameters<typeof updateImage.request.parse>[0]>) =>
+  const patch = (
+    id: string,
+    projectId: string | null,
+    body: Partial<Parameters<typeof updateImage.request.parse>[0]>,
+  ) =>
     call(() =>
       h.bus.call(
         updateImage,
@@ -217,7 +248,11 @@ describe("update_image", () => {
       ok: true,
       value: { name: "new", minRam: 64, tags: ["t"], properties: { added: "a", keep: "111" } },
     });
-    const stored = await h.bus.call(getImage, { id: image.id, projectId: PROJECT }, { ctx: userCtx() });
+    const stored = await h.bus.call(
+      getImage,
+      { id: image.id, projectId: PROJECT },
+      { ctx: userCtx() },
+    );
     expect(stored).toMatchObject({ name: "new", properties: { added: "a", keep: "111" } });
   });
 
@@ -228,20 +263,51 @@ describe("update_image", () => {
       { op: "remove" as const, key: "nope" },
     ]) {
       const res = await patch(image.id, PROJECT, { fields: { name: "changed" }, properties: [op] });
-      expect(res).toMatchObject({ ok: false, code: "conflict", message: "Property nope does not exist." });
+      expect(res).toMatchObject({
+        ok: false,
+        code: "conflict",
+        message: "Property nope does not exist.",
+      });
     }
-    const stored = await h.bus.call(getImage, { id: image.id, projectId: PROJECT }, { ctx: userCtx() });
+    const stored = await h.bus.call(
+      getImage,
+      { id: image.id, projectId: PROJECT },
+      { ctx: userCtx() },
+    );
     expect(stored.name).toBe("n");
+  });
+
+  it("keeps to Glance's limit of properties per image", async () => {
+    const image = await create(
+      PROJECT,
+      {},
+      Object.fromEntries(Array.from({ length: 127 }, (_, n) => [`p${n}`, "v"])),
+    );
+    const add = (key: string) => ({ op: "add" as const, key, value: "v" });
+    expect(await patch(image.id, PROJECT, { properties: [add("p127")] })).toMatchObject({
+      ok: true,
+    });
+    expect(await patch(image.id, PROJECT, { properties: [add("p128")] })).toMatchObject({
+      ok: false,
+      code: "over_quota",
+      message:
+        "The limit has been exceeded on the number of allowed image properties. Attempted: 129, Maximum: 128",
+    });
   });
 
   it("hides other projects' private images (404), refuses visible ones it does not own (403)", async () => {
     const theirs = await create(OTHER_PROJECT, { visibility: "private" });
-    expect(await patch(theirs.id, PROJECT, { fields: { name: "x" } })).toMatchObject({ ok: false, code: "not_found" });
+    expect(await patch(theirs.id, PROJECT, { fields: { name: "x" } })).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
     expect(await patch(h.imageId, PROJECT, { fields: { name: "x" } })).toMatchObject({
       ok: false,
       code: "forbidden",
     });
-    expect(await patch(theirs.id, null, { fields: { name: "by admin" } })).toMatchObject({ ok: true });
+    expect(await patch(theirs.id, null, { fields: { name: "by admin" } })).toMatchObject({
+      ok: true,
+    });
     expect(await patch("not-a-uuid", null, {})).toMatchObject({ ok: false, code: "not_found" });
   });
 
@@ -252,7 +318,9 @@ describe("update_image", () => {
       message: "Attribute disk_format can be only replaced for a queued image.",
     });
     const queued = await create(PROJECT);
-    expect(await patch(queued.id, PROJECT, { fields: { diskFormat: "raw", containerFormat: "bare" } })).toMatchObject({
+    expect(
+      await patch(queued.id, PROJECT, { fields: { diskFormat: "raw", containerFormat: "bare" } }),
+    ).toMatchObject({
       ok: true,
       value: { diskFormat: "raw", containerFormat: "bare" },
     });
@@ -270,10 +338,16 @@ describe("delete_image", () => {
       message: `Image ${image.id} is protected and cannot be deleted.`,
     });
     expect(await del(h.imageId, PROJECT)).toMatchObject({ ok: false, code: "forbidden" });
-    await h.bus.call(updateImage, { id: image.id, projectId: PROJECT, fields: { protected: false }, properties: [] }, { ctx: userCtx() });
+    await h.bus.call(
+      updateImage,
+      { id: image.id, projectId: PROJECT, fields: { protected: false }, properties: [] },
+      { ctx: userCtx() },
+    );
     expect(await del(image.id, PROJECT)).toEqual({ ok: true, value: { location: null } });
     expect(await del(image.id, PROJECT)).toMatchObject({ ok: false, code: "not_found" });
-    expect(ids((await list(adminCtx(), { filters: { visibility: "all" } })).images)).not.toContain(image.id);
+    expect(ids((await list(adminCtx(), { filters: { visibility: "all" } })).images)).not.toContain(
+      image.id,
+    );
   });
 });
 
@@ -291,7 +365,9 @@ describe("the upload's status changes", () => {
     const image = await create(PROJECT, { diskFormat: "raw", containerFormat: "bare" });
     const results = await Promise.all(
       Array.from({ length: 8 }, () =>
-        call(() => h.bus.call(beginImageUpload, { id: image.id, projectId: PROJECT }, { ctx: userCtx() })),
+        call(() =>
+          h.bus.call(beginImageUpload, { id: image.id, projectId: PROJECT }, { ctx: userCtx() }),
+        ),
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -304,12 +380,20 @@ describe("the upload's status changes", () => {
 
   it("begins only with both formats set, on an image the caller owns", async () => {
     const bare = await create(PROJECT);
-    expect(await call(() => h.bus.call(beginImageUpload, { id: bare.id, projectId: PROJECT }, { ctx: userCtx() }))).toMatchObject({
+    expect(
+      await call(() =>
+        h.bus.call(beginImageUpload, { id: bare.id, projectId: PROJECT }, { ctx: userCtx() }),
+      ),
+    ).toMatchObject({
       ok: false,
       code: "invalid",
       message: "Properties disk_format, container_format must be set prior to saving data.",
     });
-    expect(await call(() => h.bus.call(beginImageUpload, { id: h.imageId, projectId: PROJECT }, { ctx: userCtx() }))).toMatchObject({
+    expect(
+      await call(() =>
+        h.bus.call(beginImageUpload, { id: h.imageId, projectId: PROJECT }, { ctx: userCtx() }),
+      ),
+    ).toMatchObject({
       ok: false,
       code: "forbidden",
     });
@@ -317,30 +401,54 @@ describe("the upload's status changes", () => {
 
   it("finishes saving → active with the data, and aborts saving → queued", async () => {
     const image = await create(PROJECT, { diskFormat: "raw", containerFormat: "bare" });
-    const begin = () => h.bus.call(beginImageUpload, { id: image.id, projectId: PROJECT }, { ctx: userCtx() });
+    const begin = () =>
+      h.bus.call(beginImageUpload, { id: image.id, projectId: PROJECT }, { ctx: userCtx() });
     await begin();
     await h.bus.call(abortImageUpload, { id: image.id }, { ctx: userCtx() });
     await h.bus.call(abortImageUpload, { id: image.id }, { ctx: userCtx() });
-    const requeued = await h.bus.call(getImage, { id: image.id, projectId: PROJECT }, { ctx: userCtx() });
+    const requeued = await h.bus.call(
+      getImage,
+      { id: image.id, projectId: PROJECT },
+      { ctx: userCtx() },
+    );
     expect(requeued.status).toBe("queued");
 
     await begin();
-    const active = await h.bus.call(finishImageUpload, { id: image.id, ...data }, { ctx: userCtx() });
-    expect(active).toMatchObject({ status: "active", size: 1234, checksum: data.checksum, location: "/images/x" });
-    expect(await call(() => h.bus.call(finishImageUpload, { id: image.id, ...data }, { ctx: userCtx() }))).toMatchObject({
+    const active = await h.bus.call(
+      finishImageUpload,
+      { id: image.id, ...data },
+      { ctx: userCtx() },
+    );
+    expect(active).toMatchObject({
+      status: "active",
+      size: 1234,
+      checksum: data.checksum,
+      location: "/images/x",
+    });
+    expect(
+      await call(() =>
+        h.bus.call(finishImageUpload, { id: image.id, ...data }, { ctx: userCtx() }),
+      ),
+    ).toMatchObject({
       ok: false,
       code: "conflict",
     });
     // An active image keeps its data: aborting is a no-op.
     await h.bus.call(abortImageUpload, { id: image.id }, { ctx: userCtx() });
-    expect((await h.bus.call(getImage, { id: image.id, projectId: PROJECT }, { ctx: userCtx() })).status).toBe("active");
+    expect(
+      (await h.bus.call(getImage, { id: image.id, projectId: PROJECT }, { ctx: userCtx() })).status,
+    ).toBe("active");
   });
 
   it("does not activate an image deleted during its upload", async () => {
     const image = await create(PROJECT, { diskFormat: "raw", containerFormat: "bare" });
     await h.bus.call(beginImageUpload, { id: image.id, projectId: PROJECT }, { ctx: userCtx() });
     await h.bus.call(deleteImage, { id: image.id, projectId: PROJECT }, { ctx: userCtx() });
-    expect(await call(() => h.bus.call(finishImageUpload, { id: image.id, ...data }, { ctx: userCtx() }))).toMatchObject({
+    expect(
+      await call(() =>
+        h.bus.call(finishImageUpload, { id: image.id, ...data }, { ctx: userCtx() }),
+      ),
+    ).toMatchObject({
       ok: false,
       code: "conflict",
     });

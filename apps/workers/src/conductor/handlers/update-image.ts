@@ -1,5 +1,5 @@
 // conductor.update_image: PATCH /v2/images/{id}, applied under the image's row lock.
-import { handler, RpcError, updateImage, type Image } from "@nimbus/rpc";
+import { handler, MAX_IMAGE_PROPERTIES, RpcError, updateImage, type Image } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
 import { lockOwnImage } from "../images";
 import { transaction } from "../repositories/db";
@@ -29,6 +29,13 @@ export const updateImageHandler = (c: Conductor) =>
         }
         if (op.op === "remove") delete properties[op.key];
         else properties[op.key] = op.value;
+      }
+      const count = Object.keys(properties).length;
+      if (count > MAX_IMAGE_PROPERTIES) {
+        throw new RpcError(
+          "over_quota",
+          `The limit has been exceeded on the number of allowed image properties. Attempted: ${count}, Maximum: ${MAX_IMAGE_PROPERTIES}`,
+        );
       }
       const updated: Image = {
         ...image,

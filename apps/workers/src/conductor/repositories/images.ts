@@ -130,6 +130,8 @@ export interface ImageListQuery {
     owner?: string;
     tags?: string[];
     protected?: boolean;
+    checksum?: string;
+    osHashValue?: string;
     sizeMin?: number;
     sizeMax?: number;
     createdAt?: Comparison;
@@ -189,6 +191,8 @@ export async function listImages(
   if (f.owner !== undefined) where.push(Prisma.sql`owner = ${f.owner}`);
   for (const tag of f.tags ?? []) where.push(Prisma.sql`JSON_CONTAINS(tags, JSON_QUOTE(${tag}))`);
   if (f.protected !== undefined) where.push(Prisma.sql`protected = ${f.protected}`);
+  if (f.checksum !== undefined) where.push(Prisma.sql`checksum = ${f.checksum}`);
+  if (f.osHashValue !== undefined) where.push(Prisma.sql`os_hash_value = ${f.osHashValue}`);
   if (f.sizeMin !== undefined) where.push(Prisma.sql`size >= ${f.sizeMin}`);
   if (f.sizeMax !== undefined) where.push(Prisma.sql`size <= ${f.sizeMax}`);
   for (const [column, c] of [
