@@ -35,7 +35,7 @@ beforeEach(async () => {
   clock = Date.parse("2026-11-21T10:00:00.000Z");
   uuid = randomUUID();
   stored = new Map();
-  instance = { vmState: "active", powerState: 1, host: "node1", deleted: false };
+  instance = { vmState: "active", taskState: null, powerState: 1, host: "node1", deleted: false };
   display = { host: "127.0.0.1", port: 5900 };
   await bus.serve({ service: "conductor" }, [
     handler(storeConsoleToken, (req) => {
@@ -145,7 +145,7 @@ describe("check_token", () => {
 
   it("refuses a token of a deleted instance", async () => {
     const { token } = await issue();
-    instance = { vmState: "deleted", powerState: 0, host: "node1", deleted: true };
+    instance = { ...instance, vmState: "deleted", powerState: 0, deleted: true };
     expect(await check(token)).toMatchObject({ valid: false, reason: "instance_deleted" });
   });
 
@@ -155,6 +155,20 @@ describe("check_token", () => {
     expect(await check(token)).toMatchObject({ valid: false, reason: "instance_not_running" });
     instance = { ...instance, vmState: "active", powerState: 1 };
     expect(await check(token)).toMatchObject({ valid: true });
+  });
+
+  it("asks to wait while a reboot or a start brings the display back", async () => {
+    const { token } = await issue();
+    instance = { ...instance, taskState: "rebooting_hard", powerState: 4 };
+    expect(await check(token)).toMatchObject({ valid: false, reason: "instance_busy" });
+    instance = { ...instance, vmState: "stopped", taskState: "powering-on" };
+    expect(await check(token)).toMatchObject({ valid: false, reason: "instance_busy" });
+  });
+
+  it("says a token of an instance being deleted is of a deleted instance", async () => {
+    const { token } = await issue();
+    instance = { ...instance, taskState: "deleting" };
+    expect(await check(token)).toMatchObject({ valid: false, reason: "instance_deleted" });
   });
 
   it("refuses when the compute host no longer has the guest's display", async () => {

@@ -14,7 +14,7 @@ import {
   type Handler,
   type RequestContext,
 } from "@nimbus/rpc";
-import { CONSOLE_CLOSE, hasConsole, type ConsoleRefusal } from "@nimbus/rpc/domain";
+import { CONSOLE_CLOSE, consoleStateOf, type ConsoleRefusal } from "@nimbus/rpc/domain";
 import type { z } from "zod";
 import { startHeartbeat } from "../shared/heartbeat";
 import type { Running, WorkerDeps } from "../shared/worker";
@@ -43,10 +43,18 @@ const refuse = (reason: ConsoleRefusal): CheckReply => ({
 function refusalOf(record: ConsoleTokenRecord | null, now: Date): ConsoleRefusal | null {
   if (!record) return "token_unknown";
   if (Date.parse(record.expiresAt) <= now.getTime()) return "token_expired";
-  if (record.instance.deleted) return "instance_deleted";
-  if (!hasConsole(record.instance)) return "instance_not_running";
-  if (record.instance.host !== record.computeHost) return "host_mismatch";
-  return null;
+  const { instance } = record;
+  if (instance.deleted) return "instance_deleted";
+  switch (consoleStateOf({ ...instance, taskState: instance.taskState ?? null })) {
+    case "deleted":
+      return "instance_deleted";
+    case "busy":
+      return "instance_busy";
+    case "not_running":
+      return "instance_not_running";
+    case "available":
+      return instance.host === record.computeHost ? null : "host_mismatch";
+  }
 }
 
 export function consoleauthHandlers(opts: ConsoleauthOptions): Handler[] {

@@ -5,6 +5,8 @@
 //
 // Version history:
 //   1.0 – initial version
+//   2.0 – refusal reason `instance_busy` (a task brings the display back: retry); 1.0 never had a
+//         receiver, so nothing serves it side by side
 import { z } from "zod";
 import { defineCall } from "../contract.js";
 import { consoleRefusalSchema } from "../domain/console.js";
@@ -13,7 +15,7 @@ import { consoleTokenFields } from "../models/console.js";
 export const checkConsoleToken = defineCall({
   service: "consoleauth",
   name: "check_token",
-  version: "1.0",
+  version: "2.0",
   request: z.object({ token: z.string().min(1).max(255) }),
   reply: z.discriminatedUnion("valid", [
     consoleTokenFields.omit({ tokenHash: true }).extend({

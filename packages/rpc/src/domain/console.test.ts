@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CONSOLE_CLOSE,
   consoleCloseReasonOf,
+  consoleStateOf,
   consoleUrl,
   consoleWebsocketUrl,
   hasConsole,
@@ -82,7 +83,12 @@ describe("close codes", () => {
     ] as const) {
       expect(CONSOLE_CLOSE[reason].retry, reason).toBe(false);
     }
-    for (const reason of ["host_unreachable", "display_closed", "proxy_shutdown"] as const) {
+    for (const reason of [
+      "host_unreachable",
+      "display_closed",
+      "proxy_shutdown",
+      "instance_busy",
+    ] as const) {
       expect(CONSOLE_CLOSE[reason].retry, reason).toBe(true);
     }
   });
@@ -103,5 +109,36 @@ describe("hasConsole", () => {
     expect(hasConsole({ vmState: "deleted", powerState: 4 })).toBe(false);
     // a guest shut down from inside before the power sync told the cloud
     expect(hasConsole({ vmState: "active", powerState: 4 })).toBe(false);
+  });
+});
+
+describe("consoleStateOf", () => {
+  const running = { vmState: "active", powerState: 1, taskState: null } as const;
+
+  it("is available while the guest runs, even while it is being stopped", () => {
+    expect(consoleStateOf(running)).toBe("available");
+    expect(consoleStateOf({ ...running, taskState: "powering-off" })).toBe("available");
+  });
+
+  it("is busy during the tasks that bring the display back", () => {
+    for (const taskState of [
+      "rebooting",
+      "rebooting_hard",
+      "resize_prep",
+      "powering-on",
+    ] as const) {
+      expect(consoleStateOf({ ...running, powerState: 4, taskState }), taskState).toBe("busy");
+    }
+  });
+
+  it("is deleted once a delete started, and not running when stopped or suspended", () => {
+    expect(consoleStateOf({ ...running, taskState: "deleting" })).toBe("deleted");
+    expect(consoleStateOf({ vmState: "deleted", powerState: 0, taskState: null })).toBe("deleted");
+    expect(consoleStateOf({ vmState: "stopped", powerState: 4, taskState: null })).toBe(
+      "not_running",
+    );
+    expect(consoleStateOf({ vmState: "suspended", powerState: 7, taskState: null })).toBe(
+      "not_running",
+    );
   });
 });

@@ -3,7 +3,7 @@
 // person is shown. The proxy (apps/web/src/console) closes with these codes; the page maps them
 // back. Browser-safe.
 import { z } from "zod";
-import { PowerState, type PowerStateValue, type VmState } from "./states";
+import { PowerState, type PowerStateValue, type TaskState, type VmState } from "./states";
 
 /** The full-page console (a Next.js page). */
 export const CONSOLE_PAGE_PATH = "/console/";
@@ -55,12 +55,51 @@ export function hasConsole(instance: { vmState: VmState; powerState: PowerStateV
   return guestUp && ["active", "paused", "resized"].includes(instance.vmState);
 }
 
+/** Tasks after which the guest's display comes back (a new QEMU, maybe on another port). */
+const RETURNING: readonly TaskState[] = [
+  "rebooting",
+  "reboot_pending",
+  "reboot_started",
+  "rebooting_hard",
+  "reboot_pending_hard",
+  "reboot_started_hard",
+  "powering-on",
+  "resuming",
+  "unpausing",
+  "resize_prep",
+  "resize_migrating",
+  "resize_migrated",
+  "resize_finish",
+  "resize_reverting",
+  "resize_confirming",
+  "rebuilding",
+  "rebuild_block_device_mapping",
+  "rebuild_spawning",
+];
+
+/**
+ * What a console of this instance can do now: be opened (`available`), wait for a task that
+ * brings the display back (`busy`: a reboot, a start, a resize), or not at all.
+ */
+export function consoleStateOf(instance: {
+  vmState: VmState;
+  powerState: PowerStateValue;
+  taskState: TaskState | null;
+}): "available" | "busy" | "deleted" | "not_running" {
+  const { vmState, taskState } = instance;
+  if (vmState === "deleted" || vmState === "soft-delete") return "deleted";
+  if (taskState === "deleting" || taskState === "soft-deleting") return "deleted";
+  if (taskState && RETURNING.includes(taskState)) return "busy";
+  return hasConsole(instance) ? "available" : "not_running";
+}
+
 /** Why consoleauth refuses a token. */
 export const consoleRefusalSchema = z.enum([
   "token_unknown",
   "token_expired",
   "instance_deleted",
   "instance_not_running",
+  "instance_busy",
   "host_mismatch",
 ]);
 export type ConsoleRefusal = z.infer<typeof consoleRefusalSchema>;
@@ -136,6 +175,12 @@ export const CONSOLE_CLOSE: Record<ConsoleCloseReason, ConsoleClose> = {
     code: 4008,
     text: "The instance stopped running.",
     retry: false,
+    renew: false,
+  },
+  instance_busy: {
+    code: 4014,
+    text: "The instance is restarting; the console reconnects once it is back.",
+    retry: true,
     renew: false,
   },
   display_closed: {

@@ -2,7 +2,7 @@
 // consoleauth and the client it was issued to: only its SHA-256 is stored.
 import { z } from "zod";
 import { CONSOLE_TYPES } from "../domain/console.js";
-import { powerStateSchema, vmStateSchema } from "../domain/states.js";
+import { powerStateSchema, taskStateSchema, vmStateSchema } from "../domain/states.js";
 import { hostName, isoDate, projectId, userId } from "./common.js";
 
 /** The SHA-256 of a token, lowercase hex. */
@@ -28,6 +28,8 @@ export const consoleTokenRecordSchema = consoleTokenFields.omit({ tokenHash: tru
   /** the instance as it is now */
   instance: z.object({
     vmState: vmStateSchema,
+    /** absent from a 1.0 reply */
+    taskState: taskStateSchema.nullable().optional(),
     powerState: powerStateSchema,
     host: hostName.nullable(),
     deleted: z.boolean(),

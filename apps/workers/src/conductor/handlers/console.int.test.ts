@@ -134,7 +134,13 @@ describe("console tokens", () => {
     const { tokenHash: _h, ...rest } = fields;
     expect(await lookup(token)).toEqual({
       ...rest,
-      instance: { vmState: "active", powerState: 1, host: "host-a", deleted: false },
+      instance: {
+        vmState: "active",
+        taskState: null,
+        powerState: 1,
+        host: "host-a",
+        deleted: false,
+      },
     });
     const rows = await h.db.$queryRaw<{ token_hash: string }[]>`
       SELECT token_hash FROM console_auth_tokens WHERE instance_uuid = ${uuid}`;

@@ -2,7 +2,7 @@
 // it opens and until when. Tokens go with their instance (deletes.ts) and when they expire
 // (periodic/index.ts).
 import type { ConsoleTokenFields, ConsoleTokenRecord } from "@nimbus/rpc";
-import type { PowerStateValue, VmState } from "@nimbus/rpc/domain";
+import type { PowerStateValue, TaskState, VmState } from "@nimbus/rpc/domain";
 import { isUniqueViolation, type Sql, type Tx } from "./db";
 
 /** Store a token for a live instance; false when the instance does not exist or is deleted. */
@@ -36,6 +36,7 @@ interface TokenRow {
   project_id: string | null;
   expires_at: Date;
   vm_state: string;
+  task_state: string | null;
   power_state: number;
   instance_host: string | null;
   deleted: number | bigint;
@@ -45,7 +46,8 @@ interface TokenRow {
 export async function findToken(sql: Sql, tokenHash: string): Promise<ConsoleTokenRecord | null> {
   const rows = await sql.$queryRaw<TokenRow[]>`
     SELECT t.console_type, t.host, t.port, t.instance_uuid, t.compute_host, t.user_id,
-           t.project_id, t.expires_at, i.vm_state, i.power_state, i.host AS instance_host, i.deleted
+           t.project_id, t.expires_at, i.vm_state, i.task_state, i.power_state, i.host AS instance_host,
+           i.deleted
       FROM console_auth_tokens t JOIN instances i ON i.uuid = t.instance_uuid
      WHERE t.token_hash = ${tokenHash}`;
   const row = rows[0];
@@ -61,6 +63,7 @@ export async function findToken(sql: Sql, tokenHash: string): Promise<ConsoleTok
     expiresAt: row.expires_at.toISOString(),
     instance: {
       vmState: row.vm_state as VmState,
+      taskState: row.task_state as TaskState | null,
       powerState: row.power_state as PowerStateValue,
       host: row.instance_host,
       deleted: Number(row.deleted) !== 0,
