@@ -15,6 +15,7 @@ import {
   type RequestContext,
 } from "@nimbus/rpc";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { adminCtx, createHarness, OTHER_PROJECT, PROJECT, userCtx, type Harness } from "../testing";
 
 let h: Harness;
@@ -38,16 +39,13 @@ const call = <T>(fn: () => Promise<T>) =>
 
 async function create(
   owner: string,
-  fields: Parameters<typeof createImage.request.parse>[0]["fields"] = {},
+  fields: z.input<typeof createImage.request>["fields"] = {},
   properties: Record<string, string> = {},
 ): Promise<Image> {
   return h.bus.call(createImage, { owner, fields, properties }, { ctx: userCtx(owner) });
 }
 
-const list = (
-  ctx: RequestContext,
-  req: Partial<Parameters<typeof listImages.request.parse>[0]> = {},
-) =>
+const list = (ctx: RequestContext, req: Partial<z.input<typeof listImages.request>> = {}) =>
   h.bus.call(
     listImages,
     {
@@ -223,7 +221,7 @@ describe("update_image", () => {
   const patch = (
     id: string,
     projectId: string | null,
-    body: Partial<Parameters<typeof updateImage.request.parse>[0]>,
+    body: Partial<z.input<typeof updateImage.request>>,
   ) =>
     call(() =>
       h.bus.call(
