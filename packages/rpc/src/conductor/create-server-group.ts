@@ -5,7 +5,11 @@
 //   1.0 – initial version
 import { z } from "zod";
 import { defineCall } from "../contract.js";
-import { SERVER_GROUP_POLICIES, serverGroupRulesSchema, serverGroupSchema } from "../models/server-group.js";
+import {
+  SERVER_GROUP_POLICIES,
+  serverGroupRulesSchema,
+  serverGroupSchema,
+} from "../models/server-group.js";
 
 export const createServerGroup = defineCall({
   service: "conductor",

@@ -17,7 +17,8 @@ export const flavorAccessHandler = (c: Conductor) =>
       const flavor = await lockFlavorForAccess(tx, flavorid);
       if (!flavor) throw flavorNotFound(flavorid);
       if (change?.action === "add") {
-        if (flavor.isPublic) throw new RpcError("conflict", "Can not add access to a public flavor.");
+        if (flavor.isPublic)
+          throw new RpcError("conflict", "Can not add access to a public flavor.");
         if (!(await grantAccess(tx, flavor.id, change.projectId))) {
           throw new RpcError(
             "conflict",

@@ -124,16 +124,21 @@ describe("flavors", () => {
       admin,
     );
     expect(given).toMatchObject({ id: "c2", isPublic: false });
-    expect(
-      await refusal(h.bus.call(createFlavor, newFlavor({ name: "c1.gen" }), admin)),
-    ).toEqual({ code: "conflict", message: "Flavor with name c1.gen already exists." });
+    expect(await refusal(h.bus.call(createFlavor, newFlavor({ name: "c1.gen" }), admin))).toEqual({
+      code: "conflict",
+      message: "Flavor with name c1.gen already exists.",
+    });
     expect(
       await refusal(h.bus.call(createFlavor, newFlavor({ flavorid: "c2", name: "other" }), admin)),
     ).toEqual({ code: "conflict", message: "Flavor with ID c2 already exists." });
   });
 
   it("shows a private flavor only to the projects granted it, and updates the description", async () => {
-    await h.bus.call(createFlavor, newFlavor({ flavorid: "p1", name: "p1", isPublic: false }), admin);
+    await h.bus.call(
+      createFlavor,
+      newFlavor({ flavorid: "p1", name: "p1", isPublic: false }),
+      admin,
+    );
     const show = (projectId: string | null) =>
       h.bus.call(getFlavor, { flavorid: "p1", projectId }, { ctx: userCtx() });
     expect(await refusal(show(PROJECT))).toEqual({
@@ -141,10 +146,18 @@ describe("flavors", () => {
       message: "Flavor p1 could not be found.",
     });
     expect((await show(null)).id).toBe("p1");
-    await h.bus.call(flavorAccess, { flavorid: "p1", change: { action: "add", projectId: PROJECT } }, admin);
+    await h.bus.call(
+      flavorAccess,
+      { flavorid: "p1", change: { action: "add", projectId: PROJECT } },
+      admin,
+    );
     expect((await show(PROJECT)).id).toBe("p1");
 
-    const updated = await h.bus.call(updateFlavor, { flavorid: "p1", description: "private" }, admin);
+    const updated = await h.bus.call(
+      updateFlavor,
+      { flavorid: "p1", description: "private" },
+      admin,
+    );
     expect(updated.description).toBe("private");
     expect(
       await refusal(h.bus.call(updateFlavor, { flavorid: "nope", description: null }, admin)),
@@ -152,9 +165,15 @@ describe("flavors", () => {
   });
 
   it("keeps the access list of private flavors only, in Nova's words", async () => {
-    await h.bus.call(createFlavor, newFlavor({ flavorid: "a1", name: "a1", isPublic: false }), admin);
-    const access = (change: { action: "add" | "remove"; projectId: string } | null, flavorid = "a1") =>
-      h.bus.call(flavorAccess, { flavorid, change }, admin);
+    await h.bus.call(
+      createFlavor,
+      newFlavor({ flavorid: "a1", name: "a1", isPublic: false }),
+      admin,
+    );
+    const access = (
+      change: { action: "add" | "remove"; projectId: string } | null,
+      flavorid = "a1",
+    ) => h.bus.call(flavorAccess, { flavorid, change }, admin);
     expect(await access(null)).toEqual({ projects: [] });
     expect(await access({ action: "add", projectId: PROJECT })).toEqual({ projects: [PROJECT] });
     expect(await access({ action: "add", projectId: OTHER_PROJECT })).toEqual({
@@ -202,7 +221,9 @@ describe("flavors", () => {
       code: "not_found",
       message: "Flavor nope could not be found.",
     });
-    expect((await h.bus.call(getFlavor, { flavorid: "e1", projectId: null }, admin)).extraSpecs).toEqual({
+    expect(
+      (await h.bus.call(getFlavor, { flavorid: "e1", projectId: null }, admin)).extraSpecs,
+    ).toEqual({
       "hw:numa_nodes": "2",
     });
   });
@@ -237,7 +258,9 @@ describe("flavors", () => {
       { ctx: userCtx() },
     );
     await h.bus.call(deleteFlavor, { flavorid: "d1" }, admin);
-    expect(await refusal(h.bus.call(getFlavor, { flavorid: "d1", projectId: null }, admin))).toEqual({
+    expect(
+      await refusal(h.bus.call(getFlavor, { flavorid: "d1", projectId: null }, admin)),
+    ).toEqual({
       code: "not_found",
       message: "Flavor d1 could not be found.",
     });
@@ -249,6 +272,11 @@ describe("flavors", () => {
       { uuid: servers[0]!.uuid, projectId: PROJECT },
       { ctx: userCtx() },
     );
-    expect(server.flavor).toMatchObject({ id: "d1", name: "d1", memoryMb: 256, extraSpecs: { k: "v" } });
+    expect(server.flavor).toMatchObject({
+      id: "d1",
+      name: "d1",
+      memoryMb: 256,
+      extraSpecs: { k: "v" },
+    });
   });
 });

@@ -13,7 +13,15 @@ import {
   updateQuotas,
 } from "@nimbus/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCtx, createHarness, OTHER_PROJECT, PROJECT, USER, userCtx, type Harness } from "../testing";
+import {
+  adminCtx,
+  createHarness,
+  OTHER_PROJECT,
+  PROJECT,
+  USER,
+  userCtx,
+  type Harness,
+} from "../testing";
 
 let h: Harness;
 beforeAll(async () => {
@@ -63,9 +71,13 @@ describe("quota sets", () => {
   it("shows the project's own limits over the default class over Nova's defaults, with usage", async () => {
     // The harness's default class sets instances, cores, ram, metadata and the group limits.
     await createServer("2");
-    await h.bus.call(createServerGroup, { name: "g", policy: "affinity", rules: {} }, {
-      ctx: userCtx(),
-    });
+    await h.bus.call(
+      createServerGroup,
+      { name: "g", policy: "affinity", rules: {} },
+      {
+        ctx: userCtx(),
+      },
+    );
     await h.setQuota("instances", 7);
     const q = await h.bus.call(getQuotas, { projectId: PROJECT }, admin);
     expect(q.limits).toEqual({ ...NOVA_DEFAULT_QUOTAS, instances: 7 });
@@ -80,7 +92,11 @@ describe("quota sets", () => {
     const usage = (await h.bus.call(getQuotas, { projectId: PROJECT }, admin)).usage;
     expect(
       await refusal(
-        h.bus.call(updateQuotas, { projectId: PROJECT, limits: { ram: 1024 }, force: false }, admin),
+        h.bus.call(
+          updateQuotas,
+          { projectId: PROJECT, limits: { ram: 1024 }, force: false },
+          admin,
+        ),
       ),
     ).toEqual({
       code: "invalid",
@@ -147,7 +163,9 @@ describe("key pairs", () => {
     for (const name of ["kb", "ka", "kc"]) await h.bus.call(createKeyPair, key(name), admin);
     await h.bus.call(createKeyPair, key("ka", other), admin);
     const list = async (page: { limit?: number; marker?: string } = {}) =>
-      (await h.bus.call(listKeyPairs, { userId: USER, ...page }, admin)).keyPairs.map((k) => k.name);
+      (await h.bus.call(listKeyPairs, { userId: USER, ...page }, admin)).keyPairs.map(
+        (k) => k.name,
+      );
     expect(await list()).toEqual(["ka", "kb", "kc"]);
     expect(await list({ limit: 2 })).toEqual(["ka", "kb"]);
     expect(await list({ limit: 2, marker: "kb" })).toEqual(["kc"]);
@@ -201,9 +219,13 @@ describe("server group quota", () => {
     await h.setQuota("server_groups", 3, project);
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
-        h.bus.call(createServerGroup, { name: `g${i}`, policy: "anti-affinity", rules: {} }, {
-          ctx: userCtx(project),
-        }),
+        h.bus.call(
+          createServerGroup,
+          { name: `g${i}`, policy: "anti-affinity", rules: {} },
+          {
+            ctx: userCtx(project),
+          },
+        ),
       ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
@@ -213,6 +235,8 @@ describe("server group quota", () => {
         message: "Quota exceeded, too many server groups.",
       });
     }
-    expect((await h.bus.call(getQuotas, { projectId: project }, admin)).usage.server_groups).toBe(3);
+    expect((await h.bus.call(getQuotas, { projectId: project }, admin)).usage.server_groups).toBe(
+      3,
+    );
   });
 });

@@ -10,7 +10,15 @@ import {
   serverAction,
 } from "@nimbus/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCtx, createHarness, OTHER_PROJECT, PROJECT, USER, userCtx, type Harness } from "../testing";
+import {
+  adminCtx,
+  createHarness,
+  OTHER_PROJECT,
+  PROJECT,
+  USER,
+  userCtx,
+  type Harness,
+} from "../testing";
 
 let h: Harness;
 beforeAll(async () => {
@@ -72,12 +80,20 @@ describe("server groups", () => {
       userId: USER,
       members: [],
     });
-    await h.bus.call(createServerGroup, { name: "pack", policy: "affinity", rules: {} }, {
-      ctx: userCtx(),
-    });
-    await h.bus.call(createServerGroup, { name: "theirs", policy: "soft-affinity", rules: {} }, {
-      ctx: userCtx(OTHER_PROJECT),
-    });
+    await h.bus.call(
+      createServerGroup,
+      { name: "pack", policy: "affinity", rules: {} },
+      {
+        ctx: userCtx(),
+      },
+    );
+    await h.bus.call(
+      createServerGroup,
+      { name: "theirs", policy: "soft-affinity", rules: {} },
+      {
+        ctx: userCtx(OTHER_PROJECT),
+      },
+    );
     const names = async (projectId: string | null, limit = 1000, offset = 0) =>
       (await h.bus.call(listServerGroups, { projectId, limit, offset }, admin)).serverGroups.map(
         (g) => g.name,
@@ -97,7 +113,9 @@ describe("server groups", () => {
     const a = await createServer({ group: group.uuid });
     const b = await createServer({ group: group.uuid });
     const hosts = await Promise.all(
-      [a, b].map(async (uuid) => (await h.bus.call(getServer, { uuid, projectId: PROJECT }, admin)).host),
+      [a, b].map(
+        async (uuid) => (await h.bus.call(getServer, { uuid, projectId: PROJECT }, admin)).host,
+      ),
     );
     expect(new Set(hosts)).toEqual(new Set(["host-a", "host-b"]));
     // Two hosts, two members: a third member has nowhere to go.
@@ -109,9 +127,13 @@ describe("server groups", () => {
     expect((await h.bus.call(getServerGroup, { uuid: group.uuid }, admin)).members.sort()).toEqual(
       [a, b, c].sort(),
     );
-    await h.bus.call(serverAction, { uuid: a, projectId: PROJECT, action: "delete" }, {
-      ctx: userCtx(),
-    });
+    await h.bus.call(
+      serverAction,
+      { uuid: a, projectId: PROJECT, action: "delete" },
+      {
+        ctx: userCtx(),
+      },
+    );
     expect((await h.bus.call(getServerGroup, { uuid: group.uuid }, admin)).members.sort()).toEqual(
       [b, c].sort(),
     );
@@ -121,9 +143,11 @@ describe("server groups", () => {
       code: "not_found",
       message: `Instance group ${group.uuid} could not be found.`,
     });
-    expect(await refusal(h.bus.call(deleteServerGroup, { uuid: group.uuid }, admin))).toMatchObject({
-      code: "not_found",
-    });
+    expect(await refusal(h.bus.call(deleteServerGroup, { uuid: group.uuid }, admin))).toMatchObject(
+      {
+        code: "not_found",
+      },
+    );
     const freed = await h.bus.call(getServer, { uuid: b, projectId: PROJECT }, admin);
     expect(freed.serverGroups).toEqual([]);
     // A deleted group takes no new members.
@@ -140,9 +164,13 @@ describe("usage", () => {
     const before = new Date();
     const kept = await createServer({ projectId: project });
     const gone = await createServer({ projectId: project, flavorRef: "2" });
-    await h.bus.call(serverAction, { uuid: gone, projectId: project, action: "delete" }, {
-      ctx: userCtx(project),
-    });
+    await h.bus.call(
+      serverAction,
+      { uuid: gone, projectId: project, action: "delete" },
+      {
+        ctx: userCtx(project),
+      },
+    );
     const after = new Date(Date.now() + 1000);
     const usage = (req: { start: Date; end: Date; limit?: number; marker?: string }) =>
       h.bus.call(
@@ -180,7 +208,9 @@ describe("usage", () => {
     );
     expect((await usage({ start: new Date(0), end: before })).instances).toEqual([]);
     expect(
-      await refusal(usage({ start: before, end: after, marker: "00000000-0000-4000-8000-000000000000" })),
+      await refusal(
+        usage({ start: before, end: after, marker: "00000000-0000-4000-8000-000000000000" }),
+      ),
     ).toEqual({
       code: "invalid",
       message: "Marker 00000000-0000-4000-8000-000000000000 could not be found.",

@@ -11,7 +11,9 @@ import {
 import { Prisma, type Sql, type Tx } from "./db";
 
 const parseLimits = (v: unknown): Record<string, number> =>
-  typeof v === "string" ? (JSON.parse(v) as Record<string, number>) : ((v ?? {}) as Record<string, number>);
+  typeof v === "string"
+    ? (JSON.parse(v) as Record<string, number>)
+    : ((v ?? {}) as Record<string, number>);
 
 /** Every resource: the first of `layers` that sets it, else Nova's default. */
 function resolve(...layers: Record<string, number>[]): QuotaSet {
@@ -52,10 +54,7 @@ export async function projectQuotas(sql: Sql, projectId: string): Promise<Projec
 }
 
 /** Nova's wording when a new limit is below what is in use (an update that is not forced). */
-export function belowUsage(
-  changes: QuotaChanges,
-  usage: QuotaUsage,
-): string | null {
+export function belowUsage(changes: QuotaChanges, usage: QuotaUsage): string | null {
   for (const [resource, limit] of Object.entries(changes) as [QuotaResource, number][]) {
     const used = usage[resource as keyof QuotaUsage];
     if (used !== undefined && limit !== -1 && limit < used) {

@@ -35,7 +35,10 @@ async function withMembers(sql: Sql, rows: GroupRow[]): Promise<ServerGroup[]> {
       projectId: r.project_id,
       userId: r.user_id,
       policy: r.policy as ServerGroupPolicy,
-      rules: rules?.max_server_per_host === undefined ? {} : { max_server_per_host: rules.max_server_per_host },
+      rules:
+        rules?.max_server_per_host === undefined
+          ? {}
+          : { max_server_per_host: rules.max_server_per_host },
       members: members.get(r.id)!,
       createdAt: r.created_at.toISOString(),
     };

@@ -43,7 +43,9 @@ export async function usageInstances(sql: Sql, q: UsageQuery): Promise<UsageInst
        ${after}
      ORDER BY project_id, uuid LIMIT ${q.limit}`;
   return rows.map((r) => {
-    const flavor = (typeof r.flavor === "string" ? JSON.parse(r.flavor) : r.flavor) as FlavorSnapshot;
+    const flavor = (
+      typeof r.flavor === "string" ? JSON.parse(r.flavor) : r.flavor
+    ) as FlavorSnapshot;
     return {
       uuid: r.uuid,
       name: r.display_name ?? "",
