@@ -19,8 +19,11 @@ export const webSettings = {
     .url()
     .transform((u) => u.replace(/\/+$/, ""))
     .optional(),
-  /** How REST and tRPC requests are authenticated. `noauth2` is Nova's test mode: X-Auth-Token "user:project". */
-  NIMBUS_AUTH_STRATEGY: z.enum(["noauth2"]).default("noauth2"),
+  /**
+   * How REST and tRPC requests are authenticated: `keystone` (tokens from /identity/v3) or, for tests
+   * only, `noauth2` (Nova's test mode: X-Auth-Token "user:project", user `admin` is an admin).
+   */
+  NIMBUS_AUTH_STRATEGY: z.enum(["keystone", "noauth2"]).default("keystone"),
   /** Largest JSON body accepted by the compute and identity APIs (image uploads do not go through this). */
   NIMBUS_API_MAX_BODY_BYTES: envInt(1024 * 1024).pipe(z.number().int().positive()),
   /** The image store (Glance's filesystem store): image data is served only from inside it. */

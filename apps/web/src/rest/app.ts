@@ -64,7 +64,7 @@ export function createRestApp(deps: RestDeps, routes: RestRoutes): Hono<RestEnv>
     if (httpError.status >= 500)
       (c.var.log ?? deps.log).error({ err, requestId }, "request failed");
     for (const [name, value] of Object.entries(httpError.headers)) c.header(name, value);
-    const format = c.var.errorFormat ?? "nova";
+    const format = httpError.format ?? c.var.errorFormat ?? "nova";
     if (format === "glance") {
       const { contentType, body } = glanceErrorResponse(httpError, c.req.header("accept"));
       return c.body(body, httpError.status, { "Content-Type": contentType });
@@ -123,7 +123,10 @@ export function createRestApp(deps: RestDeps, routes: RestRoutes): Hono<RestEnv>
 
   app.use(`${COMPUTE_V21}/*`, async (c, next) => {
     if (c.req.path === `${COMPUTE_V21}/` || c.req.path === COMPUTE_V21) return next();
-    const auth = await authenticateToken(deps.auth, c.req.header("x-auth-token"));
+    const auth = await authenticateToken(deps.auth, c.req.header("x-auth-token"), {
+      base: baseUrl(c),
+      requestId: c.var.requestId,
+    });
     const { requestId, microversion } = c.var;
     if (!microversion) throw new Error("microversion middleware did not run");
     c.set("auth", auth);

@@ -13,6 +13,14 @@ export interface AuthContext {
   isAdmin: boolean;
 }
 
+/**
+ * Whoever a valid token stands for, whatever its scope: the identity API takes unscoped and
+ * domain-scoped tokens too (projectId null), the compute and image APIs only project-scoped ones.
+ */
+export interface TokenHolder extends Omit<AuthContext, "projectId"> {
+  projectId: string | null;
+}
+
 /** Everything a compute handler needs to know about its caller; passed on to the service layer. */
 export interface RequestContext extends AuthContext {
   requestId: string;
@@ -34,6 +42,8 @@ export interface RestEnv {
   Bindings: HttpBindings;
   Variables: BaseVariables & {
     auth?: AuthContext;
+    /** Set by `requireToken` on identity routes. */
+    holder?: TokenHolder;
     microversion?: Microversion;
     ctx?: RequestContext;
   };

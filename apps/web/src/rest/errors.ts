@@ -13,6 +13,8 @@ export class HttpError extends Error {
     message: string,
     /** Extra response headers, e.g. `Allow` on a 405. */
     readonly headers: Record<string, string> = {},
+    /** Render in this shape whatever the API (Keystone's middleware answers bad tokens for all). */
+    readonly format?: ErrorFormat,
   ) {
     super(message);
   }

@@ -26,7 +26,7 @@ beforeAll(async () => {
       stdio: "pipe",
     });
   }
-  const config = parseWebConfig({ NIMBUS_LOG_LEVEL: "silent" });
+  const config = parseWebConfig({ NIMBUS_LOG_LEVEL: "silent", NIMBUS_AUTH_STRATEGY: "noauth2" });
   web = await createWebServer({
     config,
     log: pino({ level: "silent" }),

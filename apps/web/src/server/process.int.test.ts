@@ -59,6 +59,7 @@ beforeAll(async () => {
       NIMBUS_WEB_NEXT: "0",
       NIMBUS_IMAGES_DIR: imagesDir,
       NIMBUS_LOG_LEVEL: "info",
+      NIMBUS_AUTH_STRATEGY: "noauth2",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

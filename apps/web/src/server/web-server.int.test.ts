@@ -33,7 +33,7 @@ let base: string;
 const token = { "x-auth-token": "alice:p1" };
 
 beforeAll(async () => {
-  const config = parseWebConfig({ NIMBUS_LOG_LEVEL: "info" });
+  const config = parseWebConfig({ NIMBUS_LOG_LEVEL: "info", NIMBUS_AUTH_STRATEGY: "noauth2" });
   web = await createWebServer({
     config,
     log: pino({ level: "info" }, logSink),
@@ -225,6 +225,7 @@ describe("graceful shutdown", () => {
   it("closes with idle keep-alive and socket.io clients connected, then refuses connections", async () => {
     const config = parseWebConfig({
       NIMBUS_LOG_LEVEL: "silent",
+      NIMBUS_AUTH_STRATEGY: "noauth2",
       NIMBUS_WEB_SHUTDOWN_GRACE_MS: "5000",
     });
     const own = await createWebServer({

@@ -23,6 +23,7 @@ import { createLive } from "../live/live";
 import type { Logger } from "../logger";
 import { createRestApp, type RestRoutes } from "../rest/app";
 import { authStrategyFor, type AuthStrategy } from "../rest/auth";
+import { projectCaller } from "../rest/auth/middleware";
 import { restRoutes } from "../rest/routes";
 import { appRouter } from "../trpc/root";
 import { requestIdOf } from "./request-id";
@@ -63,7 +64,7 @@ function pathOf(url: string | undefined): string {
 
 export async function createWebServer(options: WebServerOptions): Promise<WebServer> {
   const { config, log } = options;
-  const auth = options.auth ?? authStrategyFor(config);
+  const auth = options.auth ?? (await authStrategyFor(config, { bus: options.bus, log }));
   const onUpgrade = options.onUpgrade ?? refuseUpgrade;
 
   const rest = createRestApp(
@@ -88,7 +89,10 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
       const requestId = requestIdOf(req);
       // The sign-in work decides where the dashboard keeps its token; the header works for now.
       const token = req.headers["x-auth-token"];
-      const session = typeof token === "string" && token ? await auth.authenticate(token) : null;
+      const holder =
+        typeof token === "string" && token ? await auth.authenticate(token, requestId) : null;
+      // The dashboard works in a project: an unscoped token is no session for it.
+      const session = holder && projectCaller(holder);
       return { requestId, log: log.child({ requestId }), session };
     },
     onError: ({ error, path, ctx }) => {
@@ -185,6 +189,8 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
       await Promise.all([closed, ioClosed]);
       clearTimeout(force);
       await nextApp?.close();
+      // Only a strategy made here is closed here; one passed in belongs to the caller.
+      if (!options.auth) await auth.close?.();
     },
   };
 }

@@ -98,9 +98,34 @@ export const POLICIES = {
   "images:read": "any",
   "images:write": "project_member",
   "images:publicize": "admin",
-  // identity administration
-  "identity:admin": "admin",
-  "identity:project:self": "project_reader",
+  // identity: Keystone's defaults reduced to these roles. Where Keystone also lets the user itself
+  // in (get_user, list_user_projects, validate_token, revoke_token) the identity service checks
+  // that first and asks this table for everyone else.
+  "identity:get_domain": "any",
+  "identity:list_domains": "admin",
+  /** a project its members (any role) may read */
+  "identity:get_project": "project_reader",
+  "identity:list_projects": "admin",
+  "identity:create_project": "admin",
+  "identity:update_project": "admin",
+  "identity:delete_project": "admin",
+  "identity:get_user": "admin",
+  "identity:list_users": "admin",
+  "identity:list_user_projects": "admin",
+  "identity:create_user": "admin",
+  "identity:update_user": "admin",
+  "identity:delete_user": "admin",
+  "identity:get_role": "admin",
+  "identity:list_roles": "admin",
+  "identity:create_role": "admin",
+  "identity:delete_role": "admin",
+  "identity:check_grant": "admin",
+  "identity:list_grants": "admin",
+  "identity:create_grant": "admin",
+  "identity:revoke_grant": "admin",
+  "identity:list_role_assignments": "admin",
+  "identity:validate_token": "admin",
+  "identity:revoke_token": "admin",
 } as const satisfies Record<string, PolicyRule>;
 
 export type PolicyName = keyof typeof POLICIES;
