@@ -5,6 +5,7 @@ import {
   noValidHostMessage,
   summarizeExplanation,
   truncateMessage,
+  withLastFailure,
 } from "./explanation";
 
 const explanation: Explanation = {
@@ -116,5 +117,33 @@ describe("explanationDetails", () => {
     );
     expect(parsed.filters[0]!.removed.length).toBeGreaterThan(0);
     expect(parsed.filters[0]!.removed.length).toBeLessThan(50);
+  });
+});
+
+describe("withLastFailure", () => {
+  const message = noValidHostMessage(explanation);
+
+  it("adds where and why the build's last attempt failed", () => {
+    expect(withLastFailure(message, { host: "node-q", reason: "image API unreachable" })).toBe(
+      "No valid host was found. ComputeFilter removed 1 host (compute service is down); " +
+        "RamFilter removed 2 hosts (not enough free RAM); " +
+        "the last attempt failed on node-q: image API unreachable.",
+    );
+    expect(withLastFailure("No valid host was found.", { host: "h", reason: "boom" })).toBe(
+      "No valid host was found. The last attempt failed on h: boom.",
+    );
+    expect(withLastFailure(message, undefined)).toBe(message);
+  });
+
+  it("drops the filters' reasons before the failure's when the whole does not fit", () => {
+    const reason = `image 3f0a4887-1296-4bc4-a5fc-414857e5d067: download failed: image API unreachable: connect ECONNREFUSED 127.0.0.1:9`;
+    const fault = withLastFailure(message, { host: "node-q", reason });
+    expect(fault).toBe(
+      "No valid host was found. ComputeFilter removed 1 host; RamFilter removed 2 hosts; " +
+        `the last attempt failed on node-q: ${reason}.`,
+    );
+    const long = withLastFailure(message, { host: "node-q", reason: "x".repeat(300) });
+    expect(long).toHaveLength(255);
+    expect(long).toMatch(/^No valid host was found\. ComputeFilter removed 1 host; .*x…$/);
   });
 });

@@ -29,6 +29,29 @@ export function noValidHostMessage(explanation: Explanation | null, extra?: stri
   return truncateMessage([NO_VALID_HOST, summary, extra].filter(Boolean).join(" "));
 }
 
+/**
+ * A no-valid-host fault for a build that had already failed on a host: it also says why, since "the
+ * filters removed the host it failed on" alone hides the cause ("…; the last attempt failed on
+ * node-q: image API unreachable: …"). To fit the column, the filters' reasons in parentheses go
+ * first, then the end of the message.
+ */
+export function withLastFailure(
+  message: string,
+  lastFailure: { host: string; reason: string } | undefined,
+): string {
+  if (!lastFailure) return message;
+  const clause = `the last attempt failed on ${lastFailure.host}: ${lastFailure.reason}`;
+  const join = (m: string) => {
+    const body = m.trim().replace(/\.$/, "");
+    return body === NO_VALID_HOST.slice(0, -1)
+      ? `${NO_VALID_HOST} T${clause.slice(1)}.`
+      : `${body}; ${clause}.`;
+  };
+  const full = join(message);
+  if (full.length <= MAX_FAULT_MESSAGE) return full;
+  return truncateMessage(join(message.replace(/ \([^()]*\)/g, "")));
+}
+
 /** instance_action_events.details is a TEXT column: 65,535 bytes. */
 export const MAX_EVENT_DETAILS_BYTES = 65_535;
 

@@ -23,6 +23,8 @@ export const storedSpecSchema = z.object({
   attempt: z.number().int().min(0),
   /** builds that failed on a host (max_attempts counts these plus the one running) */
   failures: z.number().int().min(0),
+  /** where and why the latest of those failed, for the fault if no host is left */
+  lastFailure: z.object({ host: hostName, reason: z.string() }).optional(),
 });
 export type StoredSpec = z.infer<typeof storedSpecSchema>;
 

@@ -252,6 +252,27 @@ describe("schedule_and_build", () => {
     expect(builds(s!.uuid)).toHaveLength(1);
   });
 
+  it("says why the last attempt failed when no host is left after a failure", async () => {
+    h.computes.get("host-a")!.failBuilds = { reason: "disk full", retryable: true };
+    await h.db.computeNode.updateMany({
+      where: { host: { in: ["host-b", "host-c"] } },
+      data: { memoryMb: 256 },
+    });
+    try {
+      const [s] = await create();
+      const failed = await server(s!.uuid);
+      expect(failed).toMatchObject({ vmState: "error", host: null });
+      expect(failed.fault?.message).toBe(
+        "No valid host was found. IgnoreHosts removed 1 host (this build failed on it before); " +
+          "RamFilter removed 2 hosts (not enough free RAM); " +
+          "the last attempt failed on host-a: disk full.",
+      );
+      expect(builds(s!.uuid)).toEqual([{ host: "host-a", attempt: 1 }]);
+    } finally {
+      await h.db.computeNode.updateMany({ data: { memoryMb: 8192 } });
+    }
+  });
+
   it("ignores a failure report about a host or attempt the build is no longer on", async () => {
     const [s] = await create();
     const active = await server(s!.uuid);

@@ -22,6 +22,7 @@ import {
   NO_VALID_HOST,
   noValidHostMessage,
   truncateMessage,
+  withLastFailure,
 } from "../explanation";
 import { specOf, type StoredSpec } from "../request-spec";
 import * as actions from "../repositories/actions";
@@ -298,6 +299,7 @@ async function noValidHost(
   const { uuid } = p.record.instance;
   const now = c.now();
   const details = explanation ? explanationDetails(explanation) : null;
+  const fault = withLastFailure(message, p.spec.lastFailure);
   const actionId = await transaction(c.db, async (tx) => {
     const applied = await instances.updateInstance(
       tx,
@@ -307,7 +309,7 @@ async function noValidHost(
       now,
     );
     if (!applied) return undefined;
-    await instances.addFault(tx, uuid, { code: 500, message, details }, null, now);
+    await instances.addFault(tx, uuid, { code: 500, message: fault, details }, null, now);
     const id = await actions.latestActionId(tx, uuid, "create");
     if (id !== null) {
       await actions.finishEvent(tx, id, SCHEDULE_EVENT, { result: "Error", details }, now);
@@ -316,7 +318,7 @@ async function noValidHost(
     return id;
   });
   if (actionId === undefined) return;
-  meta.logger.info({ uuid, message }, "no valid host");
+  meta.logger.info({ uuid, message: fault }, "no valid host");
   await publishInstance(c, uuid, meta.ctx);
   if (actionId !== null) c.notifier.actionChanged(actionId, p.record.instance, meta.ctx);
 }
@@ -355,7 +357,12 @@ export async function failBuild(
     await specs.saveSpec(
       tx,
       f.uuid,
-      { ...spec, failures, ignoreHosts: [...new Set([...spec.ignoreHosts, f.host])] },
+      {
+        ...spec,
+        failures,
+        ignoreHosts: [...new Set([...spec.ignoreHosts, f.host])],
+        lastFailure: { host: f.host, reason: f.reason },
+      },
       now,
     );
     await instances.updateInstance(
