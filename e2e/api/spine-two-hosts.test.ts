@@ -133,11 +133,7 @@ describe("two test hypervisors, node-a and node-b", () => {
       const id = await createServer(stack, admin, { zone: "nova:node-b" });
       expect(hostOf(await stack.waitForServer(id, isActive))).toBe("node-b");
     }
-    const group = await createServerGroup(
-      stack,
-      { userId: "alice", projectId: "p1" },
-      "anti-affinity",
-    );
+    const group = await createServerGroup(alice, "anti-affinity");
 
     const first = await boot(alice, { group });
     expect(hostOf(first)).toBe("node-a");
@@ -256,11 +252,14 @@ describe("a host whose builds fail: node-q cannot reach the image API, node-t is
       const server = await stack.waitForServer(id, (s) => s.status !== "BUILD", 60_000);
       expect(server.status).toBe("ERROR");
       expect(hostOf(server)).toBeNull();
-      // Why no host is left: node-q already failed this build, node-t is disabled ...
+      // Why no host is left: node-q already failed this build, node-t is disabled, and why it
+      // failed on node-q (the filters' reasons make room for that within the 255 characters) ...
       expect(server.fault?.message).toBe(
-        "No valid host was found. IgnoreHosts removed 1 host (this build failed on them before); ComputeFilter removed 1 host (compute service down or disabled).",
+        "No valid host was found. IgnoreHosts removed 1 host; ComputeFilter removed 1 host; " +
+          `the last attempt failed on node-q: image ${stack.imageId}: download failed: ` +
+          "image API unreachable: fetch failed (bad port).",
       );
-      // ... and why it failed there, on the attempt's event.
+      // ... and in full on the attempt's event.
       const builds = (await createAction(stack, id)).events.filter(
         (e) => e.event === "compute_build_and_run_instance",
       );

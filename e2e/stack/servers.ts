@@ -1,7 +1,6 @@
 // Small factories and readers over a stack's compute API, shared by the system tests.
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import * as mariadb from "mariadb";
 import type { ApiClient } from "./client";
 import type { ServerView, Stack } from "./stack";
 
@@ -141,32 +140,14 @@ export async function deleteAll(stack: Stack, timeoutMs = 60_000): Promise<void>
   await Promise.all(servers.map((s) => stack.waitForServerGone(s.id, timeoutMs)));
 }
 
-/**
- * A server group owned by `owner` (ids as the API reports them, e.g. a server's tenant_id),
- * written straight into the stack's database: the compute API has no os-server-groups yet.
- * Replace with POST /os-server-groups once it exists.
- */
+/** POST /os-server-groups as `api` (the group's owner); returns the new group's id. */
 export async function createServerGroup(
-  stack: Stack,
-  owner: { userId: string; projectId: string },
-  policy: "affinity" | "anti-affinity",
+  api: ApiClient,
+  policy: "affinity" | "anti-affinity" | "soft-affinity" | "soft-anti-affinity",
 ): Promise<string> {
-  const uuid = randomUUID();
-  const url = new URL(stack.databaseUrl);
-  const conn = await mariadb.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.slice(1),
+  const res = await api.post("/os-server-groups", {
+    server_group: { name: `group-${randomUUID().slice(0, 8)}`, policy },
   });
-  try {
-    await conn.query(
-      "INSERT INTO server_groups (uuid, name, project_id, user_id, policy, updated_at) VALUES (?, ?, ?, ?, ?, NOW(3))",
-      [uuid, `group-${uuid.slice(0, 8)}`, owner.projectId, owner.userId, policy],
-    );
-  } finally {
-    await conn.end();
-  }
-  return uuid;
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.server_group.id as string;
 }
