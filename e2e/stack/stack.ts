@@ -14,6 +14,9 @@ import * as mariadb from "mariadb";
 import { client, type ApiClient } from "./client";
 import { stackConfig } from "./config";
 import { observeStack, type StackEvents } from "./events";
+import { keystoneIdentity, login, type Who } from "./identity";
+
+export type { Who };
 
 export const REPO = resolve(import.meta.dirname, "../..");
 
@@ -32,7 +35,7 @@ export interface StackOptions {
   computes?: ComputeSpec[];
   /** serve the dashboard too (needs `next build` output); API-only stacks start faster */
   withNext?: boolean;
-  /** settings for every process (NIMBUS_*) */
+  /** settings for every process (NIMBUS_*); NIMBUS_AUTH_STRATEGY=noauth2 for Nova's test mode */
   env?: Record<string, string>;
   /** settings for one process */
   envFor?: Partial<
@@ -40,13 +43,6 @@ export interface StackOptions {
   >;
   /** keep the logs and directories after stop() (also kept when a start fails) */
   keep?: boolean;
-}
-
-/** Who a request is made as. Admins are user `admin`; everyone else is a member of `project`. */
-export interface Who {
-  user?: string;
-  project?: string;
-  admin?: boolean;
 }
 
 export interface StackProcess {
@@ -81,7 +77,11 @@ export interface Stack {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
   computeUrl: string;
+  /** `keystone` unless the stack was started with NIMBUS_AUTH_STRATEGY=noauth2. */
+  authStrategy: "keystone" | "noauth2";
   adminPassword: string;
+  /** The password of the service user `nimbus` the computes log in as. */
+  servicePassword: string;
   databaseUrl: string;
   amqpUrl: string;
   root: string;
@@ -90,8 +90,20 @@ export interface Stack {
   imageId: string;
   /** Every instance notification since the stack started (a test-only bus connection). */
   events: StackEvents;
-  /** The X-Auth-Token for `who` (admin by default). Every token a test uses comes from here. */
+  /**
+   * The X-Auth-Token for `who` (admin by default). Under Keystone the project and the user (with
+   * `who.role`, member by default) are made through the identity API on first use, and each
+   * token is asked for once; under noauth2 it is `user:project`.
+   */
   token(who?: Who): Promise<string>;
+  /** The admin's token (project admin). */
+  adminToken(): Promise<string>;
+  /** A password login scoped to a project (domain Default); fails unless Keystone answers 201. */
+  login(user: string, password: string, project: string): Promise<string>;
+  /** The user and project ids of `who` (noauth2: the names themselves). */
+  ids(who: Who): Promise<{ userId: string; projectId: string }>;
+  /** An identity API client (paths relative to /identity/v3) acting as the admin. */
+  identityAdmin(): Promise<ApiClient>;
   /** A compute API client (paths relative to /compute/v2.1) acting as `who`. */
   compute(who?: Who, microversion?: string): Promise<ApiClient>;
   /** The instance directory of a server on a host (disk, console log). */
@@ -325,6 +337,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   dbUrl.pathname = `/${dbName}`;
   const databaseUrl = dbUrl.toString();
   const adminPassword = randomBytes(12).toString("hex");
+  const servicePassword = randomBytes(12).toString("hex");
+  const authStrategy = options.env?.NIMBUS_AUTH_STRATEGY === "noauth2" ? "noauth2" : "keystone";
   let vhost: TestVhost | undefined;
   let events: StackEvents | undefined;
   const procs = new Map<ProcessName, ManagedProcess>();
@@ -375,7 +389,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const common: Record<string, string> = {
       NIMBUS_AMQP_URL: vhost.url,
       NIMBUS_LOG_LEVEL: cfg.NIMBUS_LOG_LEVEL,
-      NIMBUS_AUTH_STRATEGY: "noauth2",
       ...options.env,
     };
 
@@ -386,6 +399,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await run("npm", ["run", "-s", "seed", "-w", "@nimbus/db"], {
       NIMBUS_DATABASE_URL: databaseUrl,
       NIMBUS_ADMIN_PASSWORD: adminPassword,
+      NIMBUS_SERVICE_PASSWORD: servicePassword,
       NIMBUS_IMAGES_DIR: imagesDir,
       NIMBUS_SEED_IMAGE: cfg.NIMBUS_SEED_IMAGE,
     });
@@ -429,6 +443,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         NIMBUS_INSTANCES_DIR: join(dir, "instances"),
         NIMBUS_IMAGE_CACHE_DIR: join(dir, "_base"),
         NIMBUS_IMAGE_API_URL: `${url}/image`,
+        NIMBUS_IDENTITY_URL: `${url}/identity`,
+        NIMBUS_SERVICE_PASSWORD: servicePassword,
         ...c.env,
       });
     }
@@ -444,9 +460,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     events = await observeStack(vhost.url);
     const stackEvents = events;
 
-    // noauth2: the token names the user and project (Nova's test mode). Switching the stack to
-    // Keystone changes this function only.
+    const identity = keystoneIdentity(url, adminPassword);
     const token = async (who: Who = { admin: true }) => {
+      if (authStrategy === "keystone") return identity.token(who);
+      // noauth2: the token names the user and project (Nova's test mode).
       if (who.admin) return `admin:${who.project ?? "admin"}`;
       const user = who.user ?? "demo";
       if (user === "admin")
@@ -458,7 +475,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         "x-auth-token": await token(who),
         "openstack-api-version": `compute ${microversion}`,
       });
-    const admin = await compute();
+    // Made on first use: under Keystone a token needs the web process up.
+    let adminClient: Promise<ApiClient> | undefined;
+    const admin = () =>
+      (adminClient ??= compute().catch((err: unknown) => {
+        adminClient = undefined; // not up yet: ask again next time
+        throw err;
+      }));
 
     const waitForServer = async (
       id: string,
@@ -470,7 +493,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const off = stackEvents.onEvent(() => wake());
       try {
         for (;;) {
-          const res = await admin.get<{ server: ServerView }>(`/servers/${id}`);
+          const res = await (await admin()).get<{ server: ServerView }>(`/servers/${id}`);
           if (res.status === 200 && predicate(res.body.server)) return res.body.server;
           if (Date.now() > deadline) {
             const s = res.body?.server as ServerView | undefined;
@@ -497,7 +520,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const stack: Stack = {
       url,
       computeUrl: `${url}/compute/v2.1`,
+      authStrategy,
       adminPassword,
+      servicePassword,
       databaseUrl,
       amqpUrl: vhost.url,
       root,
@@ -505,13 +530,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       imageId,
       events,
       token,
+      adminToken: () => token(),
+      login: (user, password, project) => login(url, user, password, project),
+      async ids(who) {
+        if (authStrategy === "keystone") return identity.ids(who);
+        const user = who.admin ? "admin" : (who.user ?? "demo");
+        return { userId: user, projectId: who.project ?? (who.admin ? "admin" : user) };
+      },
+      identityAdmin: () => identity.admin(),
       compute,
       instanceDir: (host, uuid) => join(root, "hosts", host, "instances", uuid),
       waitForServer,
       async waitForServerGone(id, timeoutMs = 30_000) {
         await waitUntil(
           `server ${id} to be gone`,
-          async () => (await admin.get(`/servers/${id}`)).status === 404,
+          async () => (await (await admin()).get(`/servers/${id}`)).status === 404,
           timeoutMs,
         );
       },
@@ -541,7 +574,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await waitUntil(
       `services ${[...binaries, ...computes.map((c) => c.host)].join(", ")} up`,
       async () => {
-        const res = await admin.get<{
+        const res = await (
+          await admin()
+        ).get<{
           services: Array<{ host: string; binary: string; state: string }>;
         }>("/os-services");
         if (res.status !== 200) return false;
