@@ -105,10 +105,10 @@ step_libvirt() {
 }
 
 # /etc/nimbus/nimbus.env is the single configuration file: every process gets its settings from it.
-# Values already there are kept (the admin password is generated once); settings added to this
-# list later are appended on the next run.
+# Values already there are kept (the admin and service passwords are generated once); settings
+# added to this list later are appended on the next run.
 step_config() {
-  local db_password admin_password created=0 added=()
+  local db_password admin_password service_password created=0 added=()
   mkdir -p "$NIMBUS_ETC"
   if [[ ! -f $NIMBUS_ENV_FILE ]]; then
     created=1
@@ -120,6 +120,7 @@ step_config() {
   chmod 600 "$NIMBUS_ENV_FILE"
   db_password=${NIMBUS_DB_PASSWORD:-nimbus}
   admin_password=$(openssl rand -hex 12)
+  service_password=$(openssl rand -hex 12)
   local key value
   while IFS='=' read -r key value; do
     grep -q "^$key=" "$NIMBUS_ENV_FILE" && continue
@@ -129,13 +130,14 @@ step_config() {
 NIMBUS_DATABASE_URL=mysql://nimbus:$db_password@127.0.0.1:3306/nimbus
 NIMBUS_AMQP_URL=amqp://guest:guest@127.0.0.1:5672/
 NIMBUS_ADMIN_PASSWORD=$admin_password
+NIMBUS_SERVICE_PASSWORD=$service_password
 NIMBUS_WEB_PORT=8080
 NIMBUS_IMAGES_DIR=/var/lib/nimbus/images
 NIMBUS_SEED_IMAGE=$NIMBUS_CACHE/tiny-linux.qcow2
 NIMBUS_LOG_LEVEL=info
 EOF
   if ((created)); then
-    say "$NIMBUS_ENV_FILE: written (mode 600, admin password generated)"
+    say "$NIMBUS_ENV_FILE: written (mode 600, admin and service passwords generated)"
   elif ((${#added[@]})); then
     say "$NIMBUS_ENV_FILE: added ${added[*]}"
   else
