@@ -163,6 +163,35 @@ describe("create_servers", () => {
     }
   });
 
+  it("fills the quota exactly when multi-creates race: each gets what fits, none is refused while room is left", async () => {
+    h.computes.get("host-a")!.auto = false;
+    h.computes.get("host-b")!.auto = false;
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, () =>
+          h.bus.call(createServers, request({ minCount: 1, maxCount: 3 }), { ctx: userCtx() }),
+        ),
+      );
+      const counts = results.flatMap((r) =>
+        r.status === "fulfilled" ? [r.value.servers.length] : [],
+      );
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(10);
+      for (const r of results) {
+        if (r.status === "rejected") {
+          expect((r.reason as RpcError).message).toBe(
+            "Quota exceeded for instances: Requested 1-3, but already used 10 of 10 instances",
+          );
+        }
+      }
+      expect(await h.db.instance.count({ where: { projectId: PROJECT, deleted: 0 } })).toBe(10);
+    } finally {
+      h.computes.get("host-a")!.auto = true;
+      h.computes.get("host-b")!.auto = true;
+      await h.computes.get("host-a")!.release();
+      await h.computes.get("host-b")!.release();
+    }
+  });
+
   it("counts cores and ram too", async () => {
     await h.setQuota("cores", 3);
     const err = await refusal(

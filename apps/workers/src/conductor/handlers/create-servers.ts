@@ -198,6 +198,7 @@ export const createServersHandler = (c: Conductor) =>
           cores: usage.cores - count * snapshot.vcpus,
           ram: usage.ram - count * snapshot.memoryMb,
         };
+        // Decided on the whole request, so a refusal names it as asked ("Requested 1-3").
         const decision = decideInstanceCount(
           {
             instances: quota.limit("instances"),
@@ -207,7 +208,7 @@ export const createServersHandler = (c: Conductor) =>
           others,
           snapshot,
           req.minCount,
-          count,
+          req.maxCount,
         );
         if (!decision.ok) throw new RpcError("over_quota", decision.message);
         // Fewer fit than were written: roll back, and write that many (named for that many).
@@ -223,15 +224,10 @@ export const createServersHandler = (c: Conductor) =>
       });
 
     let created = await record(req.maxCount);
-    // Fewer fit than asked, or another create took room meanwhile: again with what fits now.
-    for (let again = 0; again < 2 && typeof created === "object" && "fewer" in created; again++) {
+    // Fewer fit than asked, or another create took room meanwhile: again with what fits now. Each
+    // round asks for strictly fewer, so this ends within maxCount rounds, in servers or a refusal.
+    while (typeof created === "object" && "fewer" in created) {
       created = await record(created.fewer);
-    }
-    if (typeof created === "object" && "fewer" in created) {
-      throw new RpcError(
-        "over_quota",
-        "Quota exceeded: other servers were created at the same time.",
-      );
     }
     if (created === "replay") {
       meta.logger.info(
