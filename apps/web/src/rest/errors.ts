@@ -131,16 +131,17 @@ export function glanceErrorBody(err: HttpError) {
 
 /**
  * Glance's errors are webob's: HTML for clients that accept it (an Accept of any type included,
- * which is what the stock clients send), JSON for those that prefer it, plain text otherwise (no
- * Accept header).
- * glanceclient and openstacksdk read all three.
+ * which is what the stock clients send), JSON for those that prefer it, plain text for those that
+ * take neither. NOTE(nimbus): without any preference (no or an empty Accept, as openstacksdk sends
+ * on uploads and PATCH) webob answers plain text, from which the SDK shows only "Forbidden"; JSON
+ * lets it show the message. glanceclient and openstacksdk read all three.
  */
 export function glanceErrorResponse(
   err: HttpError,
   accept: string | undefined,
 ): { contentType: string; body: string } {
   const status = `${err.status} ${STATUS_CODES[err.status] ?? "Error"}`;
-  switch (preferredErrorType(accept)) {
+  switch (accept?.trim() ? preferredErrorType(accept) : "application/json") {
     case "text/html": {
       const body = `${escapeHtml(err.message)}<br /><br />\n\n\n`;
       const html = `<html>\n <head>\n  <title>${status}</title>\n </head>\n <body>\n  <h1>${status}</h1>\n  ${body}\n </body>\n</html>`;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { glanceErrorResponse, HttpError, preferredErrorType } from "../errors";
 
 describe("Glance's error bodies", () => {
-  it("picks HTML for */* and text/html, JSON when it is preferred, plain text otherwise", () => {
+  it("picks HTML for */* and text/html, JSON when it is preferred, else neither", () => {
     expect(preferredErrorType("*/*")).toBe("text/html");
     expect(preferredErrorType("text/html,application/json")).toBe("text/html");
     expect(preferredErrorType("application/json")).toBe("application/json");
@@ -28,9 +28,13 @@ describe("Glance's error bodies", () => {
       title: "Not Found",
       message: "No image found with ID <x>",
     });
-    expect(glanceErrorResponse(err, undefined)).toEqual({
+    expect(glanceErrorResponse(err, "application/octet-stream")).toEqual({
       contentType: "text/plain; charset=UTF-8",
       body: "404 Not Found\n\nNo image found with ID <x>\n\n",
     });
+    // No preference at all (openstacksdk's uploads and PATCHes send an empty Accept): JSON.
+    for (const none of [undefined, "", " "]) {
+      expect(glanceErrorResponse(err, none).contentType).toBe("application/json");
+    }
   });
 });
