@@ -3,8 +3,8 @@
 // while, as keystonemiddleware caches validations. A cached entry lives at most `cacheMs` and never
 // past the token's expiry, and goes at once when identity.change says its token, user, project or
 // roles changed, so a revoked token is refused by every API immediately.
+import type { identityChangeEvent } from "@nimbus/rpc";
 import {
-  identityChangeEvent,
   isRpcError,
   newRequestId,
   validateToken,

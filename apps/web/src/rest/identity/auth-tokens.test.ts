@@ -245,7 +245,7 @@ describe("tokens on the other APIs", () => {
 
   it("answers a missing or bad token as keystonemiddleware does, on compute and image alike", async () => {
     for (const path of ["/compute/v2.1/whoami", "/image/v2/images"]) {
-      for (const headers of [{}, { "x-auth-token": "not-a-token" }]) {
+      for (const headers of [{}, { "x-auth-token": "not-a-token" }] as Record<string, string>[]) {
         const res = await request(path, { headers });
         expect(res.status).toBe(401);
         expect(res.headers.get("www-authenticate")).toBe(`Keystone uri="${BASE}/identity"`);
