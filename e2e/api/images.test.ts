@@ -213,6 +213,11 @@ describe("image records", () => {
     expect(patched.body).toMatchObject({ name: "renamed", hw_disk_bus: "virtio", min_ram: 64 });
     expect(patched.body).not.toHaveProperty("os_version");
 
+    expect((await alice.put(`/images/${id}/tags/fresh`)).status).toBe(204);
+    expect((await alice.delete(`/images/${id}/tags/fresh`)).status).toBe(204);
+    expect((await alice.delete(`/images/${id}/tags/fresh`)).status).toBe(404);
+    expect((await alice.get(`/images/${id}`)).body.tags).toEqual([]);
+
     const missing = await alice.request(
       "PATCH",
       `/images/${id}`,

@@ -80,7 +80,7 @@ export async function createImage(ctx: ServiceContext, image: NewImage): Promise
 
 export type ImageChanges = Pick<
   z.input<typeof updateImageContract.request>,
-  "fields" | "properties"
+  "fields" | "properties" | "addTags" | "removeTags"
 >;
 
 export async function updateImage(

@@ -3,7 +3,9 @@
 // the stored image:
 //   - an image the caller cannot see is `not_found`; one it sees but does not own is `forbidden`;
 //   - disk and container formats change only while the image is queued (`forbidden`);
-//   - `replace` or `remove` of a property the image lacks is a `conflict`; `add` sets or overwrites.
+//   - `replace` or `remove` of a property the image lacks is a `conflict`; `add` sets or overwrites;
+//   - removing a tag the image lacks is `not_found` (Glance's DELETE /v2/images/{id}/tags/{tag});
+//   - more than MAX_IMAGE_PROPERTIES properties or MAX_IMAGE_TAGS tags is `over_quota`.
 //
 // Version history:
 //   1.0 – initial version
@@ -15,6 +17,7 @@ import {
   imagePropertyKey,
   imagePropertyValue,
   imageSchema,
+  MAX_IMAGE_TAGS,
 } from "../models/image.js";
 
 export const updateImage = defineCall({
@@ -40,6 +43,9 @@ export const updateImage = defineCall({
         ]),
       )
       .max(1000),
+    /** tags added to and then removed from the image's set (after `fields.tags`, if given) */
+    addTags: z.array(z.string().min(1).max(255)).max(MAX_IMAGE_TAGS).optional(),
+    removeTags: z.array(z.string().min(1).max(255)).max(MAX_IMAGE_TAGS).optional(),
   }),
   reply: imageSchema,
 });

@@ -89,6 +89,22 @@ export const images: RouteModule<AuthedEnv> = (r, deps: RestDeps) => {
     return c.json(imageView(image));
   });
 
+  // Glance's tag sub-resource (openstack image unset --tag deletes through it).
+  for (const [method, change] of [
+    ["put", "addTags"],
+    ["delete", "removeTags"],
+  ] as const) {
+    r[method]("/images/:id/tags/:tag", async (c) => {
+      const tag = c.req.param("tag");
+      if (tag.length > 255) throw HttpError.badRequest("Invalid tag: longer than 255 characters");
+      const changes = { fields: {}, properties: [], [change]: [tag] };
+      await updateImage(ctx(c), c.req.param("id"), changes).catch((err: unknown) => {
+        throw glanceError(err);
+      });
+      return c.body(null, 204);
+    });
+  }
+
   r.delete("/images/:id", async (c) => {
     const id = c.req.param("id");
     try {

@@ -275,6 +275,28 @@ describe("update_image", () => {
     expect(stored.name).toBe("n");
   });
 
+  it("adds and removes single tags, a missing one being not found", async () => {
+    const image = await create(PROJECT, { tags: ["a"] });
+    expect(await patch(image.id, PROJECT, { addTags: ["b", "a"] })).toMatchObject({
+      ok: true,
+      value: { tags: ["a", "b"] },
+    });
+    expect(await patch(image.id, PROJECT, { removeTags: ["a"] })).toMatchObject({
+      ok: true,
+      value: { tags: ["b"] },
+    });
+    expect(await patch(image.id, PROJECT, { removeTags: ["a"] })).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
+    const stored = await h.bus.call(
+      getImage,
+      { id: image.id, projectId: PROJECT },
+      { ctx: userCtx() },
+    );
+    expect(stored.tags).toEqual(["b"]);
+  });
+
   it("keeps to Glance's limit of properties per image", async () => {
     const image = await create(
       PROJECT,

@@ -1,5 +1,12 @@
 // conductor.update_image: PATCH /v2/images/{id}, applied under the image's row lock.
-import { handler, MAX_IMAGE_PROPERTIES, RpcError, updateImage, type Image } from "@nimbus/rpc";
+import {
+  handler,
+  MAX_IMAGE_PROPERTIES,
+  MAX_IMAGE_TAGS,
+  RpcError,
+  updateImage,
+  type Image,
+} from "@nimbus/rpc";
 import type { Conductor } from "../deps";
 import { lockOwnImage } from "../images";
 import { transaction } from "../repositories/db";
@@ -30,6 +37,18 @@ export const updateImageHandler = (c: Conductor) =>
         if (op.op === "remove") delete properties[op.key];
         else properties[op.key] = op.value;
       }
+      const tags = new Set(f.tags ?? image.tags);
+      for (const tag of req.addTags ?? []) tags.add(tag);
+      for (const tag of req.removeTags ?? []) {
+        if (!tags.delete(tag))
+          throw new RpcError("not_found", `Tag ${tag} not found on image ${image.id}.`);
+      }
+      if (tags.size > MAX_IMAGE_TAGS) {
+        throw new RpcError(
+          "over_quota",
+          `The limit has been exceeded on the number of allowed image tags. Attempted: ${tags.size}, Maximum: ${MAX_IMAGE_TAGS}`,
+        );
+      }
       const count = Object.keys(properties).length;
       if (count > MAX_IMAGE_PROPERTIES) {
         throw new RpcError(
@@ -48,11 +67,11 @@ export const updateImageHandler = (c: Conductor) =>
         diskFormat: f.diskFormat === undefined ? image.diskFormat : f.diskFormat,
         containerFormat:
           f.containerFormat === undefined ? image.containerFormat : f.containerFormat,
-        tags: f.tags ?? image.tags,
+        tags: [...tags],
         properties,
       };
       const now = c.now();
       await saveImage(tx, updated, now);
-      return { ...updated, tags: [...new Set(updated.tags)], updatedAt: now.toISOString() };
+      return { ...updated, updatedAt: now.toISOString() };
     }),
   );
