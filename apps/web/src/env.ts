@@ -2,6 +2,22 @@
 import { z } from "zod";
 import { commonSettings, envBool, envInt, parseConfig } from "../../../packages/rpc/src/config";
 
+/** A comma-separated list of origins (`scheme://host[:port]`). */
+const originList = z
+  .string()
+  .default("")
+  .transform((s) =>
+    s
+      .split(",")
+      .map((o) => o.trim().replace(/\/+$/, ""))
+      .filter((o) => o !== ""),
+  )
+  .pipe(
+    z.array(
+      z.url().refine((o) => new URL(o).origin === o, "must be an origin: scheme://host[:port]"),
+    ),
+  );
+
 export const webSettings = {
   ...commonSettings,
   NIMBUS_WEB_LISTEN: z.string().min(1).default("0.0.0.0"),
@@ -32,6 +48,14 @@ export const webSettings = {
   NIMBUS_IMAGE_MAX_SIZE: envInt(100 * 1024 ** 3).pipe(z.number().int().positive()),
   /** How long shutdown waits for in-flight requests before cutting connections. */
   NIMBUS_WEB_SHUTDOWN_GRACE_MS: envInt(10_000).pipe(z.number().int().nonnegative()),
+  /** Origins besides this server's own (and NIMBUS_PUBLIC_URL's) whose pages may open consoles. */
+  NIMBUS_CONSOLE_ALLOWED_ORIGINS: originList,
+  /** Console sessions one token (one console URL) may have open at once. */
+  NIMBUS_CONSOLE_MAX_SESSIONS_PER_TOKEN: envInt(2).pipe(z.number().int().min(1).max(100)),
+  /** Seconds without a byte from the browser (no input, no screen change) that end a session; 0: never. */
+  NIMBUS_CONSOLE_IDLE_TIMEOUT: envInt(3600).pipe(z.number().int().nonnegative()),
+  /** Seconds a console session may last in all; 0: no limit. */
+  NIMBUS_CONSOLE_MAX_SESSION: envInt(8 * 3600).pipe(z.number().int().nonnegative()),
 };
 
 export type WebConfig = ReturnType<typeof parseWebConfig>;

@@ -3,6 +3,7 @@
 // (project scoping, the action guards, visibility) and records every call with its context.
 import { randomUUID } from "node:crypto";
 import {
+  consoleConnectInfo,
   consoleOutput,
   createServers,
   deleteService,
@@ -26,6 +27,7 @@ import {
   type Service,
 } from "@nimbus/rpc";
 import {
+  hasConsole,
   refuseServerAction,
   serverActions,
   statusFromState,
@@ -195,6 +197,15 @@ export async function serveFakeConductor(bus: Bus): Promise<FakeConductor> {
       scoped(req.uuid, req.projectId);
       const lines = ["Booting", "Run /init\u0007", "login:"];
       return { output: lines.slice(-(req.length ?? lines.length)).join("\n") };
+    }),
+
+    handler(consoleConnectInfo, (req, meta) => {
+      record("console_connect_info", req, meta.ctx);
+      const server = scoped(req.uuid, req.projectId);
+      if (!server.host || !hasConsole(server)) {
+        throw new RpcError("conflict", `Instance ${req.uuid} is not ready`);
+      }
+      return { instanceUuid: server.uuid, computeHost: server.host, host: "127.0.0.1", port: 5900 };
     }),
 
     handler(listInstanceActions, (req, meta) => {

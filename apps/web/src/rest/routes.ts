@@ -4,6 +4,7 @@ import type { RestRoutes } from "./app";
 import { hypervisors } from "./compute/hypervisors";
 import { instanceActions } from "./compute/instance-actions";
 import { osServices } from "./compute/os-services";
+import { remoteConsoles } from "./compute/remote-consoles";
 import { serverActionsRoutes } from "./compute/server-actions";
 import { servers } from "./compute/servers";
 import { imageFile } from "./image/image-data";
@@ -17,7 +18,7 @@ import { images } from "./image/images";
 import { imageSchemas } from "./image/schemas";
 
 export const restRoutes: RestRoutes = {
-  compute: [servers, serverActionsRoutes, instanceActions, osServices, hypervisors],
+  compute: [servers, serverActionsRoutes, instanceActions, osServices, hypervisors, remoteConsoles],
   identity: [authTokens, domains, projects, users, roles, roleAssignments],
   image: [images, imageFile, imageSchemas],
 };

@@ -1,7 +1,8 @@
 // One Node HTTP server for everything the web process serves:
 //   /compute /identity /image -> the REST app (Hono)      /api/trpc -> tRPC
 //   /socket.io                -> socket.io (live updates)  /healthz  -> liveness
-//   websocket upgrades        -> socket.io, Next.js (/_next/: HMR in dev), else the console proxy seam
+//   /console/websockify       -> the console proxy (websocket → VNC; a plain GET: the token's status)
+//   websocket upgrades        -> socket.io, Next.js (/_next/: HMR in dev), else the console proxy
 //   everything else           -> Next.js (or 404 without it, for tests of the APIs alone)
 import { EventEmitter, once } from "node:events";
 import {
@@ -17,7 +18,9 @@ import { getRequestListener } from "@hono/node-server";
 import type { Bus } from "@nimbus/rpc";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { Server as SocketIOServer } from "socket.io";
-import { refuseUpgrade, type UpgradeHandler } from "../console/upgrade";
+import { CONSOLE_WEBSOCKET_PATH } from "@nimbus/rpc/domain";
+import { createConsoleProxy } from "../console/proxy";
+import type { UpgradeHandler } from "../console/upgrade";
 import type { WebConfig } from "../env";
 import { createLive } from "../live/live";
 import type { Logger } from "../logger";
@@ -39,7 +42,7 @@ export interface WebServerOptions {
   auth?: AuthStrategy;
   /** Defaults to every resource in src/rest/routes.ts. */
   routes?: RestRoutes;
-  /** Where non-socket.io, non-Next upgrades go; defaults to refusing them (console proxy seam). */
+  /** Where non-socket.io, non-Next upgrades go; defaults to the console proxy. */
   onUpgrade?: UpgradeHandler;
 }
 
@@ -65,7 +68,18 @@ function pathOf(url: string | undefined): string {
 export async function createWebServer(options: WebServerOptions): Promise<WebServer> {
   const { config, log } = options;
   const auth = options.auth ?? (await authStrategyFor(config, { bus: options.bus, log }));
-  const onUpgrade = options.onUpgrade ?? refuseUpgrade;
+  const consoleProxy = await createConsoleProxy({
+    bus: options.bus,
+    log,
+    origins: {
+      allowed: config.NIMBUS_CONSOLE_ALLOWED_ORIGINS,
+      publicUrl: config.NIMBUS_PUBLIC_URL,
+    },
+    maxSessionsPerToken: config.NIMBUS_CONSOLE_MAX_SESSIONS_PER_TOKEN,
+    idleMs: config.NIMBUS_CONSOLE_IDLE_TIMEOUT * 1000,
+    maxMs: config.NIMBUS_CONSOLE_MAX_SESSION * 1000,
+  });
+  const onUpgrade = options.onUpgrade ?? consoleProxy.onUpgrade;
 
   const rest = createRestApp(
     {
@@ -126,6 +140,7 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
     try {
       if (REST_PREFIX.test(path)) return await restListener(req, res);
       if (path === "/api/trpc" || path.startsWith("/api/trpc/")) return trpc(req, res);
+      if (path === CONSOLE_WEBSOCKET_PATH) return await consoleProxy.status(req, res);
       if (path === "/healthz") {
         res
           .writeHead(200, { "content-type": "application/json" })
@@ -178,7 +193,9 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
       closing = true;
       const closed = once(server, "close");
       server.close(); // stop accepting; idle keep-alive connections are closed now
-      // Websockets have no request in flight to wait for.
+      // Consoles are told the proxy is going away (the page reconnects); other websockets have
+      // no request in flight to wait for.
+      await consoleProxy.close();
       for (const socket of upgraded) socket.destroy();
       await live.close();
       const ioClosed = io.close(); // resolves once the HTTP server has closed

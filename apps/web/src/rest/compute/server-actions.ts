@@ -13,11 +13,12 @@ import { HttpError } from "../errors";
 import type { Microversion } from "../microversion";
 import { serviceContext } from "../service-context";
 import { flavorRefParam } from "./params";
+import { getVncConsoleAction } from "./remote-consoles";
 import { idFromHref } from "./server-view";
 
 type C = Context<ComputeEnv>;
 
-interface ActionHandler {
+export interface ActionHandler {
   /** The schema of the whole body (`{ "<action>": … }`) at this microversion. */
   schema: (version: Microversion) => z.ZodType;
   run: (c: C, deps: RestDeps, id: string, body: never) => Promise<Response>;
@@ -135,6 +136,8 @@ const ACTIONS: Record<string, ActionHandler> = {
     },
   },
 
+  "os-getVNCConsole": getVncConsoleAction,
+
   "os-getConsoleOutput": {
     schema: () =>
       z.strictObject({
@@ -179,7 +182,6 @@ const NOT_IMPLEMENTED = new Set([
   "removeFixedIp",
   "addFloatingIp",
   "removeFloatingIp",
-  "os-getVNCConsole",
   "os-getSPICEConsole",
   "os-getRDPConsole",
   "os-getSerialConsole",
