@@ -27,17 +27,20 @@ describe("the rest of the compute API", () => {
   let admin: ApiClient;
   let alice: ApiClient; // member of p1
   let bob: ApiClient; // member of p2
+  // Keystone's ids of alice and p1, bob and p2.
+  let p1: { userId: string; projectId: string };
+  let p2: { userId: string; projectId: string };
 
   beforeAll(async () => {
     stack = await startStack({
       name: "compute-resources",
-      // Project ids are noauth2's project names here, so tests can name them in URLs.
-      env: { NIMBUS_AUTH_STRATEGY: "noauth2" },
       computes: [{ host: "node-a" }, { host: "node-b" }],
     });
     admin = await stack.compute();
     alice = await stack.compute({ user: "alice", project: "p1" });
     bob = await stack.compute({ user: "bob", project: "p2" });
+    p1 = await stack.ids({ user: "alice", project: "p1" });
+    p2 = await stack.ids({ user: "bob", project: "p2" });
   });
 
   afterAll(async () => {
@@ -154,8 +157,10 @@ describe("the rest of the compute API", () => {
 
     // Nobody but admins sees it until p1 is granted it; then p1 sees and uses it, p2 still not.
     expect((await alice.get(`/flavors/${id}`)).status).toBe(404);
-    const add = await admin.post(`/flavors/${id}/action`, { addTenantAccess: { tenant: "p1" } });
-    expect(add.body).toEqual({ flavor_access: [{ flavor_id: id, tenant_id: "p1" }] });
+    const add = await admin.post(`/flavors/${id}/action`, {
+      addTenantAccess: { tenant: p1.projectId },
+    });
+    expect(add.body).toEqual({ flavor_access: [{ flavor_id: id, tenant_id: p1.projectId }] });
     expect((await admin.get(`/flavors/${id}/os-flavor-access`)).body.flavor_access).toHaveLength(1);
     expect((await alice.get(`/flavors/${id}`)).body.flavor.extra_specs).toEqual({
       "hw:numa_nodes": "2",
@@ -178,11 +183,11 @@ describe("the rest of the compute API", () => {
     // Public flavors have no access list; access of users is for admins only.
     expect((await admin.get("/flavors/1/os-flavor-access")).status).toBe(404);
     expect(
-      (await admin.post("/flavors/1/action", { addTenantAccess: { tenant: "p1" } })).status,
+      (await admin.post("/flavors/1/action", { addTenantAccess: { tenant: p1.projectId } })).status,
     ).toBe(409);
     expect((await alice.get(`/flavors/${id}/os-flavor-access`)).status).toBe(403);
     const removed = await admin.post(`/flavors/${id}/action`, {
-      removeTenantAccess: { tenant: "p1" },
+      removeTenantAccess: { tenant: p1.projectId },
     });
     expect(removed.body).toEqual({ flavor_access: [] });
     expect((await alice.get(`/flavors/${id}`)).status).toBe(404);
@@ -195,10 +200,10 @@ describe("the rest of the compute API", () => {
     const id = await createServer(stack, alice);
     await stack.waitForServer(id, isActive);
 
-    const show = await alice.get("/os-quota-sets/p1");
+    const show = await alice.get(`/os-quota-sets/${p1.projectId}`);
     expect(show.status).toBe(200);
     expect(show.body.quota_set).toEqual({
-      id: "p1",
+      id: p1.projectId,
       instances: 10,
       cores: 20,
       ram: 51200,
@@ -207,27 +212,31 @@ describe("the rest of the compute API", () => {
       server_groups: 10,
       server_group_members: 10,
     });
-    expect((await alice.get("/os-quota-sets/p2")).status).toBe(403);
-    expect((await alice.put("/os-quota-sets/p1", { quota_set: { instances: 50 } })).status).toBe(
-      403,
+    expect((await alice.get(`/os-quota-sets/${p2.projectId}`)).status).toBe(403);
+    expect(
+      (await alice.put(`/os-quota-sets/${p1.projectId}`, { quota_set: { instances: 50 } })).status,
+    ).toBe(403);
+    expect((await alice.get(`/os-quota-sets/${p1.projectId}?user_id=${p1.userId}`)).status).toBe(
+      400,
     );
-    expect((await alice.get("/os-quota-sets/p1?user_id=alice")).status).toBe(400);
 
     // Below what is used: refused unless forced.
-    const below = await admin.put("/os-quota-sets/p1", { quota_set: { ram: 100 } });
+    const below = await admin.put(`/os-quota-sets/${p1.projectId}`, { quota_set: { ram: 100 } });
     expect(below.status).toBe(400);
     expect(below.body.badRequest.message).toBe(
       "Quota limit 100 for ram must be greater than or equal to already used and reserved 512.",
     );
-    const set = await admin.put("/os-quota-sets/p1", { quota_set: { instances: 4, cores: "8" } });
+    const set = await admin.put(`/os-quota-sets/${p1.projectId}`, {
+      quota_set: { instances: 4, cores: "8" },
+    });
     expect(set.status).toBe(200);
     expect(set.body.quota_set).toMatchObject({ instances: 4, cores: 8 });
     expect(set.body.quota_set).not.toHaveProperty("id");
     expect(
-      (await admin.put("/os-quota-sets/p1", { quota_set: { ram: 100, force: true } })).body
-        .quota_set.ram,
+      (await admin.put(`/os-quota-sets/${p1.projectId}`, { quota_set: { ram: 100, force: true } }))
+        .body.quota_set.ram,
     ).toBe(100);
-    const detail = await alice.get("/os-quota-sets/p1/detail");
+    const detail = await alice.get(`/os-quota-sets/${p1.projectId}/detail`);
     expect(detail.body.quota_set).toMatchObject({
       instances: { in_use: 1, limit: 4, reserved: 0 },
       cores: { in_use: 1, limit: 8, reserved: 0 },
@@ -264,10 +273,11 @@ describe("the rest of the compute API", () => {
         totalServerGroupsUsed: 0,
       },
     });
-    expect((await admin.get("/limits?tenant_id=p1")).body.limits.absolute.totalInstancesUsed).toBe(
-      1,
-    );
-    expect((await alice.get("/limits?tenant_id=p2")).status).toBe(403);
+    expect(
+      (await admin.get(`/limits?tenant_id=${p1.projectId}`)).body.limits.absolute
+        .totalInstancesUsed,
+    ).toBe(1);
+    expect((await alice.get(`/limits?tenant_id=${p2.projectId}`)).status).toBe(403);
     const old = await (await stack.compute({ user: "alice", project: "p1" }, "2.1")).get("/limits");
     expect(old.body.limits.absolute).toMatchObject({
       maxImageMeta: 128,
@@ -276,9 +286,11 @@ describe("the rest of the compute API", () => {
     });
 
     // Deleting goes back to the defaults; the default class is what those are.
-    expect((await admin.delete("/os-quota-sets/p1")).status).toBe(202);
-    expect((await alice.get("/os-quota-sets/p1")).body.quota_set.instances).toBe(10);
-    expect((await alice.get("/os-quota-sets/p1/defaults")).body.quota_set.instances).toBe(10);
+    expect((await admin.delete(`/os-quota-sets/${p1.projectId}`)).status).toBe(202);
+    expect((await alice.get(`/os-quota-sets/${p1.projectId}`)).body.quota_set.instances).toBe(10);
+    expect(
+      (await alice.get(`/os-quota-sets/${p1.projectId}/defaults`)).body.quota_set.instances,
+    ).toBe(10);
     const cls = await admin.put("/os-quota-class-sets/default", {
       quota_class_set: { instances: 12 },
     });
@@ -288,7 +300,7 @@ describe("the rest of the compute API", () => {
       id: "default",
       instances: 12,
     });
-    expect((await alice.get("/os-quota-sets/p1")).body.quota_set.instances).toBe(12);
+    expect((await alice.get(`/os-quota-sets/${p1.projectId}`)).body.quota_set.instances).toBe(12);
     expect((await alice.get("/os-quota-class-sets/default")).status).toBe(403);
     await admin.put("/os-quota-class-sets/default", { quota_class_set: { instances: 10 } });
     await deleteAll(stack);
@@ -306,7 +318,7 @@ describe("the rest of the compute API", () => {
       type: "ssh",
       public_key: key.publicKey,
       fingerprint: key.fingerprint,
-      user_id: "alice",
+      user_id: p1.userId,
     });
     const bad = await alice.post("/os-keypairs", {
       keypair: { name: "bad", public_key: "ssh-rsa AAAA" },
@@ -360,14 +372,14 @@ describe("the rest of the compute API", () => {
     const shown = await alice.get("/os-keypairs/alice-key");
     expect(shown.body.keypair).toMatchObject({
       name: "alice-key",
-      user_id: "alice",
+      user_id: p1.userId,
       deleted: false,
       id: expect.any(Number),
     });
     expect((await bob.get("/os-keypairs/alice-key")).status).toBe(404);
     expect((await bob.get("/os-keypairs")).body.keypairs).toEqual([]);
-    expect((await bob.get("/os-keypairs?user_id=alice")).status).toBe(403);
-    expect((await admin.get("/os-keypairs?user_id=alice")).body.keypairs).toHaveLength(3);
+    expect((await bob.get(`/os-keypairs?user_id=${p1.userId}`)).status).toBe(403);
+    expect((await admin.get(`/os-keypairs?user_id=${p1.userId}`)).body.keypairs).toHaveLength(3);
 
     // A server gets the key by name.
     const server = await alice.post("/servers", {
@@ -396,18 +408,18 @@ describe("the rest of the compute API", () => {
     expect(unknown.body.badRequest.message).toBe("Invalid key_name provided.");
 
     // The key_pairs quota is per user.
-    await admin.put("/os-quota-sets/p1", { quota_set: { key_pairs: 3 } });
+    await admin.put(`/os-quota-sets/${p1.projectId}`, { quota_set: { key_pairs: 3 } });
     const fourth = await alice.post("/os-keypairs", {
       keypair: { name: "fourth", public_key: sshKey("4").publicKey },
     });
     expect(fourth.status).toBe(403);
     expect(fourth.body.forbidden.message).toBe("Quota exceeded, too many key pairs.");
-    await admin.delete("/os-quota-sets/p1");
+    await admin.delete(`/os-quota-sets/${p1.projectId}`);
 
     expect((await alice.delete("/os-keypairs/made")).status).toBe(204);
     expect((await v21.delete("/os-keypairs/me@host.x")).status).toBe(202);
     expect((await alice.delete("/os-keypairs/made")).status).toBe(404);
-    expect((await admin.delete("/os-keypairs/alice-key?user_id=alice")).status).toBe(204);
+    expect((await admin.delete(`/os-keypairs/alice-key?user_id=${p1.userId}`)).status).toBe(204);
     expect((await alice.get("/os-keypairs")).body.keypairs).toEqual([]);
     await deleteAll(stack);
   });
@@ -451,8 +463,8 @@ describe("the rest of the compute API", () => {
       id: group,
       policy: "anti-affinity",
       rules: {},
-      project_id: "p1",
-      user_id: "alice",
+      project_id: p1.projectId,
+      user_id: p1.userId,
     });
     expect([...shown.body.server_group.members].sort()).toEqual([...ids].sort());
     const v21 = await stack.compute({ user: "alice", project: "p1" }, "2.1");
@@ -485,7 +497,7 @@ describe("the rest of the compute API", () => {
     ).toBe(409);
 
     // The server_groups quota.
-    await admin.put("/os-quota-sets/p1", { quota_set: { server_groups: 2 } });
+    await admin.put(`/os-quota-sets/${p1.projectId}`, { quota_set: { server_groups: 2 } });
     expect(
       (
         await alice.post("/os-server-groups", {
@@ -498,7 +510,7 @@ describe("the rest of the compute API", () => {
     });
     expect(third.status).toBe(403);
     expect(third.body.forbidden.message).toBe("Quota exceeded, too many server groups.");
-    await admin.delete("/os-quota-sets/p1");
+    await admin.delete(`/os-quota-sets/${p1.projectId}`);
 
     expect((await bob.delete(`/os-server-groups/${group}`)).status).toBe(403);
     expect((await alice.delete(`/os-server-groups/${group}`)).status).toBe(204);
@@ -519,10 +531,10 @@ describe("the rest of the compute API", () => {
     await stack.waitForServerGone(gone);
     const end = new Date(Date.now() + 60_000).toISOString().slice(0, 19);
 
-    const res = await bob.get(`/os-simple-tenant-usage/p2?start=${start}&end=${end}`);
+    const res = await bob.get(`/os-simple-tenant-usage/${p2.projectId}?start=${start}&end=${end}`);
     expect(res.status).toBe(200);
     const usage = res.body.tenant_usage;
-    expect(usage.tenant_id).toBe("p2");
+    expect(usage.tenant_id).toBe(p2.projectId);
     const byId = new Map(
       usage.server_usages.map((u: { instance_id: string }) => [u.instance_id, u]),
     );
@@ -546,18 +558,22 @@ describe("the rest of the compute API", () => {
     expect(usage.total_memory_mb_usage).toBeGreaterThan(0);
 
     // Paged by server from 2.40; every project's for admins only.
-    const page = await bob.get(`/os-simple-tenant-usage/p2?start=${start}&end=${end}&limit=1`);
+    const page = await bob.get(
+      `/os-simple-tenant-usage/${p2.projectId}?start=${start}&end=${end}&limit=1`,
+    );
     expect(page.body.tenant_usage.server_usages).toHaveLength(1);
     expect(page.body.tenant_usage_links[0].href).toContain("marker=");
     expect((await bob.get(`/os-simple-tenant-usage?start=${start}&end=${end}`)).status).toBe(403);
-    expect((await bob.get(`/os-simple-tenant-usage/p1?start=${start}&end=${end}`)).status).toBe(
-      403,
-    );
+    expect(
+      (await bob.get(`/os-simple-tenant-usage/${p1.projectId}?start=${start}&end=${end}`)).status,
+    ).toBe(403);
     const all = await admin.get(`/os-simple-tenant-usage?start=${start}&end=${end}&detailed=1`);
-    expect(all.body.tenant_usages.map((u: { tenant_id: string }) => u.tenant_id)).toContain("p2");
-    expect((await bob.get(`/os-simple-tenant-usage/p2?start=${end}&end=${start}`)).status).toBe(
-      400,
+    expect(all.body.tenant_usages.map((u: { tenant_id: string }) => u.tenant_id)).toContain(
+      p2.projectId,
     );
+    expect(
+      (await bob.get(`/os-simple-tenant-usage/${p2.projectId}?start=${end}&end=${start}`)).status,
+    ).toBe(400);
     await deleteAll(stack);
   });
 

@@ -16,8 +16,6 @@ describe("quota under concurrency", () => {
   beforeAll(async () => {
     stack = await startStack({
       name: "quota-race",
-      // Project ids are noauth2's project names here, so the test can name them in os-quota-sets.
-      env: { NIMBUS_AUTH_STRATEGY: "noauth2" },
       // Room for every server the limits let through (the test hypervisor has 3 GiB).
       computes: [
         { host: "node-1", env: { NIMBUS_RAM_ALLOCATION_RATIO: "16" } },
@@ -35,12 +33,14 @@ describe("quota under concurrency", () => {
 
   /** A project whose limits are `limits` (the others unlimited), and a member's client in it. */
   async function project(limits: Record<string, number>) {
-    const id = `race-${randomUUID().slice(0, 8)}`;
+    const name = `race-${randomUUID().slice(0, 8)}`;
+    const who = { user: `user-${name}`, project: name };
+    const { projectId: id } = await stack.ids(who);
     const res = await admin.put(`/os-quota-sets/${id}`, {
       quota_set: { instances: -1, cores: -1, ram: -1, ...limits },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return { id, api: await stack.compute({ user: `user-${id}`, project: id }) };
+    return { id, api: await stack.compute(who) };
   }
 
   async function flavor(vcpus: number, ram: number): Promise<string> {
