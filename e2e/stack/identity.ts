@@ -22,6 +22,11 @@ export async function login(
   password: string,
   project: string,
 ): Promise<string> {
+  return (await loginUntil(url, user, password, project)).token;
+}
+
+/** The same, with the token's expiry (epoch ms). */
+async function loginUntil(url: string, user: string, password: string, project: string) {
   const domain = { name: "Default" };
   const res = await fetch(`${url}/identity/v3/auth/tokens?nocatalog`, {
     method: "POST",
@@ -37,12 +42,12 @@ export async function login(
   if (res.status !== 201 || !token) {
     throw new Error(`login of ${user} to ${project}: HTTP ${res.status} ${await res.text()}`);
   }
-  await res.body?.cancel();
-  return token;
+  const body = (await res.json()) as { token: { expires_at: string } };
+  return { token, expiresAt: Date.parse(body.token.expires_at) };
 }
 
 export interface Identity {
-  /** A token for `who` (cached: one login per user, project and role). */
+  /** A token for `who` (one login per user, project and role, again when it is about to expire). */
   token(who: Who): Promise<string>;
   /** The ids of `who`'s user and project (made on first use). */
   ids(who: Who): Promise<{ userId: string; projectId: string }>;
@@ -54,7 +59,7 @@ export interface Identity {
 export function keystoneIdentity(url: string, adminPassword: string): Identity {
   // Every user the harness makes shares this stack's password.
   const password = randomBytes(12).toString("hex");
-  const tokens = new Map<string, Promise<string>>();
+  const tokens = new Map<string, Promise<{ token: string; expiresAt: number }>>();
   const made = new Map<string, Promise<{ userId: string; projectId: string }>>();
 
   /** `make()` once per key; a failure is forgotten, so the next call tries again. */
@@ -70,13 +75,17 @@ export function keystoneIdentity(url: string, adminPassword: string): Identity {
     return p;
   }
 
-  const adminClients = new Map<string, Promise<ApiClient>>();
-  const admin = () =>
-    once(adminClients, "admin", async () =>
-      client(`${url}/identity/v3`, {
-        "x-auth-token": await login(url, "admin", adminPassword, "admin"),
-      }),
-    );
+  /** A cached token, replaced once it has less than 5 s to live (tests may run short TTLs). */
+  async function fresh(key: string, make: () => Promise<{ token: string; expiresAt: number }>) {
+    const pending = once(tokens, key, make);
+    const { token, expiresAt } = await pending;
+    if (expiresAt - Date.now() > 5_000) return token;
+    if (tokens.get(key) === pending) tokens.delete(key);
+    return (await once(tokens, key, make)).token;
+  }
+  const adminToken = (project = "admin") =>
+    fresh(`admin\n${project}`, () => loginUntil(url, "admin", adminPassword, project));
+  const admin = async () => client(`${url}/identity/v3`, { "x-auth-token": await adminToken() });
 
   /** The id of the one `collection` item named `name`, created with `body` when missing. */
   async function findOrCreate(collection: string, name: string, body: () => object) {
@@ -119,14 +128,11 @@ export function keystoneIdentity(url: string, adminPassword: string): Identity {
     ids,
     admin,
     token(who) {
-      if (who.admin) {
-        const project = who.project ?? "admin";
-        return once(tokens, `admin\n${project}`, () => login(url, "admin", adminPassword, project));
-      }
+      if (who.admin) return adminToken(who.project);
       const { user, project, role } = names(who);
-      return once(tokens, `${user}\n${project}\n${role}`, async () => {
+      return fresh(`${user}\n${project}\n${role}`, async () => {
         await ids(who);
-        return login(url, user, password, project);
+        return loginUntil(url, user, password, project);
       });
     },
   };
@@ -147,33 +153,40 @@ export interface ProjectUser {
 let serial = 0;
 
 /**
- * A new project and a user with `role` in it, made through the identity API as the admin, and a
- * token for that user. Names are unique within the test run.
+ * A user with `role` in a new project (or in `options.project`), made through the identity API as
+ * the admin, and a token for that user. Names are unique within the test run.
  */
 export async function createProjectUser(
   stack: Stack,
-  options: { role?: Role; name?: string } = {},
+  options: {
+    role?: Role;
+    name?: string;
+    project?: Pick<ProjectUser, "projectId" | "projectName">;
+  } = {},
 ): Promise<ProjectUser> {
   const role = options.role ?? "member";
   const name = options.name ?? `${role}-${process.pid}-${++serial}`;
   const api = await stack.identityAdmin();
   const password = randomBytes(12).toString("hex");
-  const project = await api.post("/projects", { project: { name: `project-${name}` } });
-  expect(project.status, JSON.stringify(project.body)).toBe(201);
+  let project = options.project;
+  if (!project) {
+    const created = await api.post("/projects", { project: { name: `project-${name}` } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    project = { projectId: created.body.project.id, projectName: `project-${name}` };
+  }
   const user = await api.post("/users", {
-    user: { name: `user-${name}`, password, default_project_id: project.body.project.id },
+    user: { name: `user-${name}`, password, default_project_id: project.projectId },
   });
   expect(user.status, JSON.stringify(user.body)).toBe(201);
   const roles = await api.get(`/roles?name=${role}`);
   expect(roles.body.roles).toHaveLength(1);
   const grant = await api.put(
-    `/projects/${project.body.project.id}/users/${user.body.user.id}/roles/${roles.body.roles[0].id}`,
+    `/projects/${project.projectId}/users/${user.body.user.id}/roles/${roles.body.roles[0].id}`,
   );
   expect(grant.status).toBe(204);
-  const token = await stack.login(`user-${name}`, password, `project-${name}`);
+  const token = await stack.login(`user-${name}`, password, project.projectName);
   return {
-    projectId: project.body.project.id,
-    projectName: `project-${name}`,
+    ...project,
     userId: user.body.user.id,
     userName: `user-${name}`,
     password,

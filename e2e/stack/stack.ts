@@ -475,13 +475,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         "x-auth-token": await token(who),
         "openstack-api-version": `compute ${microversion}`,
       });
-    // Made on first use: under Keystone a token needs the web process up.
-    let adminClient: Promise<ApiClient> | undefined;
-    const admin = () =>
-      (adminClient ??= compute().catch((err: unknown) => {
-        adminClient = undefined; // not up yet: ask again next time
-        throw err;
-      }));
+    // A client per use: its token comes from token(), which replaces tokens about to expire.
+    const admin = () => compute();
 
     const waitForServer = async (
       id: string,
