@@ -122,6 +122,7 @@ export async function revokeSubject(ctx: IdentityContext, subject: string): Prom
 
 /** The projects the caller's user may scope a token to (enabled ones, with a role there). */
 export async function myProjects(ctx: IdentityContext): Promise<Project[]> {
+  authorize(ctx, "identity:get_auth_projects");
   const { projects } = await ctx.bus.call(
     listProjectsContract,
     { userId: ctx.holder.userId, enabled: true },

@@ -101,6 +101,9 @@ export const POLICIES = {
   // identity: Keystone's defaults reduced to these roles. Where Keystone also lets the user itself
   // in (get_user, list_user_projects, validate_token, revoke_token) the identity service checks
   // that first and asks this table for everyone else.
+  /** the projects a token's user may scope to, and the catalog (GET /v3/auth/projects, /catalog) */
+  "identity:get_auth_projects": "any",
+  "identity:get_auth_catalog": "any",
   "identity:get_domain": "any",
   "identity:list_domains": "admin",
   /** a project its members (any role) may read */

@@ -2,6 +2,7 @@
 // another token named by X-Subject-Token, the projects a token's user may scope to, and the catalog.
 // Failed logins are limited per user and client address (login-limiter.ts).
 import { isRpcError } from "@nimbus/rpc";
+import { allowed } from "@nimbus/rpc/domain";
 import type { Context } from "hono";
 import { z } from "zod";
 import {
@@ -11,6 +12,7 @@ import {
   validateSubject,
   type LoginRequest,
 } from "../../services/identity";
+import { forbidden } from "../../services/context";
 import type { RouteModule } from "../app";
 import { readJsonObject } from "../body";
 import { requireToken } from "../auth/middleware";
@@ -148,6 +150,9 @@ export function authTokensWith(limits: LoginLimiterOptions = {}): RouteModule<Re
     });
 
     r.get("/auth/catalog", token, (c) => {
+      if (!allowed(c.var.holder!, "identity:get_auth_catalog")) {
+        throw forbidden("identity:get_auth_catalog");
+      }
       // Unscoped tokens (no project, no domain) hold no roles and get no catalog.
       if (c.var.holder?.roles.length === 0) {
         throw HttpError.forbidden("A catalog cannot be generated for an unscoped token.");
