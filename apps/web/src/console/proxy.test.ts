@@ -246,11 +246,12 @@ describe("ending a session", () => {
     expect(sessionEnds()[0]).toMatchObject({ reason: "instance_stopped", closeCode: 4008 });
   });
 
-  it("keeps it while the instance only pauses or reboots", async () => {
+  it("keeps it while the instance pauses, reboots, or is on its way down (to watch it go)", async () => {
     const o = await connected();
     for (const change of [
       { vmState: "paused", powerState: 3 },
       { vmState: "active", powerState: 1, taskState: "rebooting" },
+      { vmState: "active", powerState: 1, taskState: "powering-off" },
     ] as const) {
       const instance = anInstance({ uuid: UUID, ...change });
       await bus.publish(instanceUpdateEvent, { instance }, { ctx: systemContext() });

@@ -151,6 +151,10 @@ describe("check_token", () => {
 
   it("refuses a token once the instance stopped, and again after it started", async () => {
     const { token } = await issue();
+    // Being stopped already: a session opened now would only watch it go.
+    instance = { ...instance, taskState: "powering-off" };
+    expect(await check(token)).toMatchObject({ valid: false, reason: "instance_not_running" });
+    instance = { ...instance, taskState: null };
     instance = { ...instance, vmState: "stopped", powerState: 4 };
     expect(await check(token)).toMatchObject({ valid: false, reason: "instance_not_running" });
     instance = { ...instance, vmState: "active", powerState: 1 };

@@ -50,6 +50,7 @@ function refusalOf(record: ConsoleTokenRecord | null, now: Date): ConsoleRefusal
       return "instance_deleted";
     case "busy":
       return "instance_busy";
+    case "stopping":
     case "not_running":
       return "instance_not_running";
     case "available":

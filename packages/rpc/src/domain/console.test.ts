@@ -115,9 +115,11 @@ describe("hasConsole", () => {
 describe("consoleStateOf", () => {
   const running = { vmState: "active", powerState: 1, taskState: null } as const;
 
-  it("is available while the guest runs, even while it is being stopped", () => {
+  it("is available while the guest runs, and stopping while it is being stopped", () => {
     expect(consoleStateOf(running)).toBe("available");
-    expect(consoleStateOf({ ...running, taskState: "powering-off" })).toBe("available");
+    expect(consoleStateOf({ ...running, taskState: "pausing" })).toBe("available");
+    expect(consoleStateOf({ ...running, taskState: "powering-off" })).toBe("stopping");
+    expect(consoleStateOf({ ...running, taskState: "suspending" })).toBe("stopping");
   });
 
   it("is busy during the tasks that bring the display back", () => {

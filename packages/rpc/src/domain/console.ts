@@ -77,20 +77,26 @@ const RETURNING: readonly TaskState[] = [
   "rebuild_spawning",
 ];
 
+/** Tasks that take the display away for good. */
+const LEAVING: readonly TaskState[] = ["powering-off", "suspending"];
+
 /**
  * What a console of this instance can do now: be opened (`available`), wait for a task that
- * brings the display back (`busy`: a reboot, a start, a resize), or not at all.
+ * brings the display back (`busy`: a reboot, a start, a resize), not be opened because the guest
+ * is going down (`stopping`: open sessions may still watch it go) or is down (`not_running`), or
+ * never again (`deleted`).
  */
 export function consoleStateOf(instance: {
   vmState: VmState;
   powerState: PowerStateValue;
   taskState: TaskState | null;
-}): "available" | "busy" | "deleted" | "not_running" {
+}): "available" | "busy" | "stopping" | "deleted" | "not_running" {
   const { vmState, taskState } = instance;
   if (vmState === "deleted" || vmState === "soft-delete") return "deleted";
   if (taskState === "deleting" || taskState === "soft-deleting") return "deleted";
   if (taskState && RETURNING.includes(taskState)) return "busy";
-  return hasConsole(instance) ? "available" : "not_running";
+  if (!hasConsole(instance)) return "not_running";
+  return taskState && LEAVING.includes(taskState) ? "stopping" : "available";
 }
 
 /** Why consoleauth refuses a token. */
