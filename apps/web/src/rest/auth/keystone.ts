@@ -98,10 +98,11 @@ export async function keystone(options: KeystoneOptions): Promise<KeystoneStrate
   const onConnected = () => cache.clear();
   bus.on("connected", onConnected);
 
-  const validate = async (token: string, requestId = newRequestId()) => {
+  /** The cached entry for a token, asking the conductor when there is none (null: not valid). */
+  const entryFor = async (token: string, requestId = newRequestId()): Promise<Entry | null> => {
     const hash = tokenHashOf(token);
     const hit = cache.get(hash);
-    if (hit && hit.until > now()) return hit.data;
+    if (hit && hit.until > now()) return hit;
     if (hit) cache.delete(hash);
     let data: TokenData;
     try {
@@ -114,19 +115,20 @@ export async function keystone(options: KeystoneOptions): Promise<KeystoneStrate
       if (isRpcError(err, "unauthorized")) return null;
       throw err;
     }
-    const until = Math.min(now() + cacheMs, Date.parse(data.expiresAt));
+    const entry = {
+      data,
+      holder: holderFrom(data),
+      until: Math.min(now() + cacheMs, Date.parse(data.expiresAt)),
+    };
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(hash, { data, holder: holderFrom(data), until });
-    return data;
+    cache.set(hash, entry);
+    return entry;
   };
 
   return {
     name: "keystone",
-    validate,
-    async authenticate(token, requestId) {
-      const data = await validate(token, requestId);
-      return data && (cache.get(tokenHashOf(token))?.holder ?? holderFrom(data));
-    },
+    validate: async (token, requestId) => (await entryFor(token, requestId))?.data ?? null,
+    authenticate: async (token, requestId) => (await entryFor(token, requestId))?.holder ?? null,
     rejection: keystoneRejection,
     forget(token) {
       cache.delete(tokenHashOf(token));

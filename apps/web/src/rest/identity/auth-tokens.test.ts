@@ -219,8 +219,16 @@ describe("POST /identity/v3/auth/tokens", () => {
     expect(limited.headers.get("retry-after")).toBe("295");
     expect((await limited.json()).error).toMatchObject({ code: 429, title: "Too Many Requests" });
     expect(authCalls.length).toBe(calls); // refused before the conductor is asked
-    // The name's case does not make a new pair; another user is not held up.
+    // Neither the name's case nor naming the domain by id makes a new pair.
     expect((await attempt("ALICE", "wrong")).status).toBe(429);
+    const byDomainId = loginBody("alice", "wrong");
+    byDomainId.auth.identity.password.user.domain = { id: "default" } as never;
+    const viaId = await request("/identity/v3/auth/tokens", {
+      method: "POST",
+      body: JSON.stringify(byDomainId),
+    });
+    expect(viaId.status).toBe(429);
+    // Another user is not held up.
     expect((await attempt("root", USERS.root!.password)).status).toBe(201);
 
     clock += 295_000;

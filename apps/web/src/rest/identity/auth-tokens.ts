@@ -1,7 +1,7 @@
 // /v3/auth: password logins (POST /auth/tokens), validating (GET, HEAD) and revoking (DELETE)
 // another token named by X-Subject-Token, the projects a token's user may scope to, and the catalog.
 // Failed logins are limited per user and client address (login-limiter.ts).
-import { isRpcError } from "@nimbus/rpc";
+import { DEFAULT_DOMAIN, isRpcError } from "@nimbus/rpc";
 import { allowed } from "@nimbus/rpc/domain";
 import type { Context } from "hono";
 import { z } from "zod";
@@ -82,12 +82,15 @@ function loginRequest(body: unknown): LoginRequest {
   return { user: reference("user", user), password, scope: tokenScope };
 }
 
-/** The (user, address) pair a login counts against. */
+/** The (user, address) pair a login counts against; the domain by id or by name is one domain. */
 function limiterKey(c: Context<RestEnv>, login: LoginRequest): string {
-  const user =
-    "id" in login.user
-      ? `id:${login.user.id}`
-      : `${JSON.stringify(login.user.domain)}/${login.user.name}`;
+  let user: string;
+  if ("id" in login.user) user = `id:${login.user.id}`;
+  else {
+    const d = login.user.domain;
+    const domain = "id" in d ? d.id : d.name === DEFAULT_DOMAIN.name ? DEFAULT_DOMAIN.id : d.name;
+    user = `${domain}/${login.user.name}`;
+  }
   return loginKey(user, c.env?.incoming?.socket?.remoteAddress ?? "unknown");
 }
 
