@@ -282,12 +282,13 @@ describe("ending a session", () => {
     displays[1]!.destroy();
     expect((await blip.closed).code).toBe(CONSOLE_CLOSE.display_closed.code);
 
+    // Stopped: the stop's own code, in consoleauth's words.
     const halted = await connected();
     tokens.set("good", "instance_not_running");
     displays[2]!.destroy();
     expect(await halted.closed).toEqual({
       code: CONSOLE_CLOSE.instance_stopped.code,
-      reason: CONSOLE_CLOSE.instance_stopped.text,
+      reason: CONSOLE_CLOSE.instance_not_running.text,
     });
   });
 

@@ -122,13 +122,16 @@ export async function createConsoleProxy(opts: ConsoleProxyOptions): Promise<Con
   };
 
   /** Why the display closed under a session: ask consoleauth about the token again. */
-  async function explainDisplayEnd(token: string): Promise<ConsoleCloseReason> {
+  async function explainDisplayEnd(
+    token: string,
+  ): Promise<{ reason: ConsoleCloseReason; text?: string }> {
     try {
       const again = await check(token);
-      if (again.valid) return "display_closed";
-      return again.reason === "instance_not_running" ? "instance_stopped" : again.reason;
+      if (again.valid) return { reason: "display_closed" };
+      const reason = again.reason === "instance_not_running" ? "instance_stopped" : again.reason;
+      return { reason, text: again.message };
     } catch {
-      return "display_closed";
+      return { reason: "display_closed" };
     }
   }
 
@@ -197,11 +200,12 @@ export async function createConsoleProxy(opts: ConsoleProxyOptions): Promise<Con
     registry.remove(session);
 
     let reason: ConsoleCloseReason | "client_left";
+    let text = ending.text;
     if (end === "client") reason = "client_left";
     else if (end === "stopped") reason = ending.reason ?? "proxy_shutdown";
-    else if (end === "display") reason = await explainDisplayEnd(token);
+    else if (end === "display") ({ reason, text } = await explainDisplayEnd(token));
     else reason = end === "idle" ? "idle_timeout" : "session_limit";
-    if (reason !== "client_left") closeWith(ws, reason, ending.text);
+    if (reason !== "client_left") closeWith(ws, reason, text);
 
     log.info(
       {

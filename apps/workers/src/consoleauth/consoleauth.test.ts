@@ -153,7 +153,11 @@ describe("check_token", () => {
     const { token } = await issue();
     // Being stopped already: a session opened now would only watch it go.
     instance = { ...instance, taskState: "powering-off" };
-    expect(await check(token)).toMatchObject({ valid: false, reason: "instance_not_running" });
+    expect(await check(token)).toEqual({
+      valid: false,
+      reason: "instance_not_running",
+      message: "The instance is being stopped.",
+    });
     instance = { ...instance, taskState: null };
     instance = { ...instance, vmState: "stopped", powerState: 4 };
     expect(await check(token)).toMatchObject({ valid: false, reason: "instance_not_running" });

@@ -14,7 +14,12 @@ import {
   type Handler,
   type RequestContext,
 } from "@nimbus/rpc";
-import { CONSOLE_CLOSE, consoleStateOf, type ConsoleRefusal } from "@nimbus/rpc/domain";
+import {
+  CONSOLE_CLOSE,
+  consoleRefusalText,
+  consoleStateOf,
+  type ConsoleRefusal,
+} from "@nimbus/rpc/domain";
 import type { z } from "zod";
 import { startHeartbeat } from "../shared/heartbeat";
 import type { Running, WorkerDeps } from "../shared/worker";
@@ -33,10 +38,15 @@ export interface ConsoleauthOptions {
   now?: () => Date;
 }
 
-const refuse = (reason: ConsoleRefusal): CheckReply => ({
+const refuse = (reason: ConsoleRefusal, record?: ConsoleTokenRecord | null): CheckReply => ({
   valid: false,
   reason,
-  message: CONSOLE_CLOSE[reason].text,
+  message: record
+    ? consoleRefusalText(reason, {
+        ...record.instance,
+        taskState: record.instance.taskState ?? null,
+      })
+    : CONSOLE_CLOSE[reason].text,
 });
 
 /** Why `record` does not open a console now, or null when it does. */
@@ -120,7 +130,7 @@ export function consoleauthHandlers(opts: ConsoleauthOptions): Handler[] {
           { reason: refusal, instance: record?.instanceUuid },
           "console token refused",
         );
-        return refuse(refusal ?? "token_unknown");
+        return refuse(refusal ?? "token_unknown", record);
       }
       const display = await displayNow(record, meta.ctx);
       if (typeof display === "string") {
@@ -128,7 +138,7 @@ export function consoleauthHandlers(opts: ConsoleauthOptions): Handler[] {
           { reason: display, instance: record.instanceUuid },
           "console token refused",
         );
-        return refuse(display);
+        return refuse(display, record);
       }
       const { instance: _instance, ...fields } = record;
       return { valid: true as const, tokenHash, ...fields, ...display };

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CONSOLE_CLOSE,
   consoleCloseReasonOf,
+  consoleRefusalText,
   consoleStateOf,
   consoleUrl,
   consoleWebsocketUrl,
@@ -21,10 +22,10 @@ describe("console URLs", () => {
   it("are Nova's shape: the page with noVNC's path parameter, which names the websocket", () => {
     const url = consoleUrl("http://cloud.example:8080", TOKEN);
     expect(url).toBe(
-      `http://cloud.example:8080/console/?path=console%2Fwebsockify%3Ftoken%3D${TOKEN}`,
+      `http://cloud.example:8080/console?path=console%2Fwebsockify%3Ftoken%3D${TOKEN}`,
     );
     const page = pageOf(url);
-    expect(page.pathname).toBe("/console/");
+    expect(page.pathname).toBe("/console");
     expect(consoleWebsocketUrl(page)).toBe(
       `ws://cloud.example:8080/console/websockify?token=${TOKEN}`,
     );
@@ -33,7 +34,7 @@ describe("console URLs", () => {
   it("keep a public path prefix and use wss behind https", () => {
     const url = consoleUrl("https://cloud.example/nimbus", TOKEN);
     const page = pageOf(url);
-    expect(page.pathname).toBe("/nimbus/console/");
+    expect(page.pathname).toBe("/nimbus/console");
     expect(consoleWebsocketUrl(page)).toBe(
       `wss://cloud.example/nimbus/console/websockify?token=${TOKEN}`,
     );
@@ -142,5 +143,32 @@ describe("consoleStateOf", () => {
     expect(consoleStateOf({ vmState: "suspended", powerState: 7, taskState: null })).toBe(
       "not_running",
     );
+  });
+});
+
+describe("consoleRefusalText", () => {
+  it("says what is happening to the instance when its state tells", () => {
+    const text = (
+      reason: Parameters<typeof consoleRefusalText>[0],
+      vmState: string,
+      taskState: string | null,
+    ) =>
+      consoleRefusalText(reason, { vmState, taskState } as Parameters<
+        typeof consoleRefusalText
+      >[1]);
+    expect(text("instance_not_running", "active", "powering-off")).toBe(
+      "The instance is being stopped.",
+    );
+    expect(text("instance_not_running", "suspended", null)).toMatch(
+      /^The instance is suspended\. Resume it/,
+    );
+    expect(text("instance_not_running", "stopped", null)).toBe(
+      CONSOLE_CLOSE.instance_not_running.text,
+    );
+    expect(text("instance_busy", "active", "rebooting_hard")).toMatch(
+      /^The instance is rebooting;/,
+    );
+    expect(text("instance_busy", "stopped", "powering-on")).toMatch(/^The instance is starting;/);
+    expect(text("token_expired", "active", null)).toBe(CONSOLE_CLOSE.token_expired.text);
   });
 });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { PowerState, type PowerStateValue, type TaskState, type VmState } from "./states";
 
 /** The full-page console (a Next.js page). */
-export const CONSOLE_PAGE_PATH = "/console/";
+export const CONSOLE_PAGE_PATH = "/console";
 /** The websocket → VNC proxy. */
 export const CONSOLE_WEBSOCKET_PATH = "/console/websockify";
 
@@ -129,7 +129,7 @@ export interface ConsoleClose {
   text: string;
   /** worth reconnecting by itself (with the same or a renewed token) */
   retry: boolean;
-  /** a fresh token could help (the dashboard renews, then reconnects) */
+  /** a fresh token solves it: a console that can get one renews and reconnects by itself */
   renew: boolean;
 }
 
@@ -169,7 +169,7 @@ export const CONSOLE_CLOSE: Record<ConsoleCloseReason, ConsoleClose> = {
     code: 4006,
     text: "This console is already open in too many windows. Close one, or open the console again.",
     retry: false,
-    renew: true,
+    renew: false,
   },
   host_unreachable: {
     code: 4007,
@@ -199,13 +199,13 @@ export const CONSOLE_CLOSE: Record<ConsoleCloseReason, ConsoleClose> = {
     code: 4010,
     text: "The console was closed after a long time without input.",
     retry: false,
-    renew: true,
+    renew: false,
   },
   session_limit: {
     code: 4011,
     text: "The console session reached its time limit.",
     retry: false,
-    renew: true,
+    renew: false,
   },
   proxy_shutdown: {
     code: 4012,
@@ -228,6 +228,33 @@ const BY_CODE = new Map(
 /** The reason behind a close code the proxy sent, or null for any other code. */
 export function consoleCloseReasonOf(code: number): ConsoleCloseReason | null {
   return BY_CODE.get(code) ?? null;
+}
+
+/**
+ * consoleauth's words for a refusal, as precise as the instance's state allows (a person reads
+ * them when a session ends or cannot start).
+ */
+export function consoleRefusalText(
+  reason: ConsoleRefusal,
+  instance: { vmState: VmState; taskState: TaskState | null },
+): string {
+  const { vmState, taskState } = instance;
+  if (reason === "instance_not_running") {
+    if (taskState === "powering-off") return "The instance is being stopped.";
+    if (taskState === "suspending") return "The instance is being suspended.";
+    if (vmState === "suspended") {
+      return "The instance is suspended. Resume it, then open the console again.";
+    }
+  }
+  if (reason === "instance_busy") {
+    const back = "the console reconnects once it is back.";
+    if (taskState?.startsWith("reboot")) return `The instance is rebooting; ${back}`;
+    if (taskState === "powering-on" || taskState === "resuming") {
+      return `The instance is starting; ${back}`;
+    }
+    if (taskState?.startsWith("resize")) return `The instance is being resized; ${back}`;
+  }
+  return CONSOLE_CLOSE[reason].text;
 }
 
 /** How the proxy words the end of a session whose instance changed to `vmState`. */

@@ -43,7 +43,7 @@ const vnc = { remote_console: { protocol: "vnc", type: "novnc" } };
 function expectConsoleUrl(url: string) {
   const u = new URL(url);
   expect(`${u.protocol}//${u.host}`).toBe(t.base);
-  expect(u.pathname).toBe("/console/");
+  expect(u.pathname).toBe("/console");
   expect(u.searchParams.get("path")).toBe(`console/websockify?token=${TOKEN}`);
 }
 

@@ -1,5 +1,5 @@
 // POST /servers/{id}/remote-consoles (≥ 2.6) and the action it replaced, os-getVNCConsole (2.1–2.5):
-// a URL that opens the server's console in a browser (the page at /console/, see docs/console.md).
+// a URL that opens the server's console in a browser (the page at /console, see docs/console.md).
 // Only VNC through noVNC is served; every other protocol and type Nova knows is a 400, as Nova
 // answers for a console type its deployment has not enabled.
 import { consoleUrl } from "@nimbus/rpc/domain";
