@@ -234,6 +234,26 @@ describe("server actions", () => {
     expect((await get(s.uuid)).vmState).toBe("stopped");
   });
 
+  it("never refuses a delete that races another action: it tries again on the new state", async () => {
+    const servers = await Promise.all(Array.from({ length: 4 }, () => newServer()));
+    // Each server's delete runs alongside a stop and a reboot, which may win the task state first
+    // (and then fail on the host, finding the server deleting: that is theirs to lose).
+    const results = await Promise.allSettled(
+      servers.flatMap((s) => [
+        act(s.uuid, "stop"),
+        act(s.uuid, "reboot-soft"),
+        act(s.uuid, "delete"),
+      ]),
+    );
+    const refusedDeletes = results
+      .filter((r, i) => i % 3 === 2 && r.status === "rejected")
+      .map((r) => String((r as PromiseRejectedResult).reason));
+    expect(refusedDeletes).toEqual([]);
+    for (const s of servers) {
+      expect(await rejection(get(s.uuid))).toMatchObject({ code: "not_found" });
+    }
+  });
+
   it("answers a call run twice with the server, not a conflict", async () => {
     const s = await newServer();
     const ctx = userCtx();

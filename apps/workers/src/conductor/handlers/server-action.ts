@@ -6,6 +6,7 @@
 import {
   confirmResize,
   handler,
+  isRpcError,
   pauseInstance,
   rebootInstance,
   resizeInstance,
@@ -96,7 +97,7 @@ export const serverActionHandler = (c: Conductor) =>
       case "reset-state":
         return conductorOnly(call);
       case "delete":
-        return deleteServer(call);
+        return deleteWhatever(call);
       case "resize":
         return resize(call);
       default:
@@ -213,6 +214,24 @@ async function hypervisorAction(call: Call): Promise<Instance> {
   c.notifier.actionChanged(actionId, instance, call.ctx);
   await castToHost(call, instance, actionId);
   return instance;
+}
+
+/**
+ * Nova deletes "no matter what": a delete whose compare-and-swap lost to a build or another action
+ * moving the task state on reads the server again and tries from its new state, instead of 409.
+ */
+async function deleteWhatever(first: Call): Promise<Instance> {
+  let call = first;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deleteServer(call);
+    } catch (err) {
+      if (attempt >= 5 || !isRpcError(err, "conflict")) throw err;
+      const fresh = await instances.getInstance(call.c.db, call.record.instance.uuid);
+      if (!fresh) throw instanceNotFound(call.record.instance.uuid);
+      call = { ...call, record: fresh };
+    }
+  }
 }
 
 async function deleteServer(call: Call): Promise<Instance> {
