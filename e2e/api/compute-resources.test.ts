@@ -480,6 +480,21 @@ describe("the rest of the compute API", () => {
     expect(all.body.server_groups.map((g: { id: string }) => g.id)).toContain(group);
     expect((await admin.get("/os-server-groups")).body.server_groups).toEqual([]);
 
+    // server_group_members counts the servers of a group.
+    await admin.put(`/os-quota-sets/${p1.projectId}`, { quota_set: { server_group_members: 2 } });
+    const third = await alice.post("/servers", {
+      server: {
+        name: "third",
+        imageRef: stack.imageId,
+        flavorRef: FLAVORS.tiny.id,
+        networks: "none",
+      },
+      "os:scheduler_hints": { group },
+    });
+    expect(third.status).toBe(403);
+    expect(third.body.forbidden.message).toBe("Quota exceeded, too many servers in group");
+    await admin.delete(`/os-quota-sets/${p1.projectId}`);
+
     // Rules only for anti-affinity, and none that the scheduler would not keep.
     expect(
       (
@@ -505,11 +520,11 @@ describe("the rest of the compute API", () => {
         })
       ).status,
     ).toBe(200);
-    const third = await alice.post("/os-server-groups", {
+    const tooMany = await alice.post("/os-server-groups", {
       server_group: { name: "third", policy: "affinity" },
     });
-    expect(third.status).toBe(403);
-    expect(third.body.forbidden.message).toBe("Quota exceeded, too many server groups.");
+    expect(tooMany.status).toBe(403);
+    expect(tooMany.body.forbidden.message).toBe("Quota exceeded, too many server groups.");
     await admin.delete(`/os-quota-sets/${p1.projectId}`);
 
     expect((await bob.delete(`/os-server-groups/${group}`)).status).toBe(403);
