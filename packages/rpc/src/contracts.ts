@@ -64,6 +64,7 @@ import { listRoleAssignments } from "./conductor/list-role-assignments.js";
 import { listRoles } from "./conductor/list-roles.js";
 import { listUsers } from "./conductor/list-users.js";
 import { revokeRole } from "./conductor/revoke-role.js";
+import { rescopeToken } from "./conductor/rescope-token.js";
 import { revokeToken } from "./conductor/revoke-token.js";
 import { updateProject } from "./conductor/update-project.js";
 import { updateUser } from "./conductor/update-user.js";
@@ -167,6 +168,7 @@ export {
   listRoles,
   listUsers,
   revokeRole,
+  rescopeToken,
   revokeToken,
   updateProject,
   updateUser,
@@ -269,6 +271,7 @@ export const messages = [
   listRoles,
   listUsers,
   revokeRole,
+  rescopeToken,
   revokeToken,
   updateProject,
   updateUser,

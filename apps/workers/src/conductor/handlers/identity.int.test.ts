@@ -14,6 +14,7 @@ import {
   listProjects,
   listRoleAssignments,
   listRoles,
+  rescopeToken,
   revokeRole,
   revokeToken,
   updateProject,
@@ -233,6 +234,56 @@ describe("a token's life", () => {
     expect(await refusal(validate(second.tokenHash))).toBe("unauthorized");
     await call(updateProject, { id: projectA.id, enabled: true });
     await call(updateUser, { id: alice.id, password: PASSWORD });
+  });
+});
+
+describe("re-scoping (the token method)", () => {
+  const rescope = (tokenHash: string, projectId: string) => {
+    const newTokenHash = newHash();
+    return {
+      newTokenHash,
+      reply: h.bus.call(rescopeToken, { tokenHash, newTokenHash, projectId }, { ctx }),
+    };
+  };
+
+  it("scopes a new token to another project of the user, expiring with the original", async () => {
+    const readerOnB = { userId: alice.id, projectId: projectB.id, roleId: roles.get("reader")!.id };
+    await call(grantRole, readerOnB);
+    try {
+      const original = login({ name: "alice" });
+      const first = await original.reply;
+      h.advance(60_000);
+      const { newTokenHash, reply } = rescope(original.tokenHash, projectB.id);
+      const token = await reply;
+      expect(token.project).toEqual({ id: projectB.id, name: "project-b", domainId: "default" });
+      expect(token.roles.map((r) => r.name)).toEqual(["reader"]);
+      expect(token.methods).toEqual(["password", "token"]);
+      expect(token.expiresAt).toBe(first.expiresAt);
+      expect(Date.parse(token.issuedAt)).toBeGreaterThanOrEqual(
+        Date.parse(first.issuedAt) + 60_000,
+      );
+      expect(token.auditId).not.toBe(first.auditId);
+      expect(await validate(newTokenHash)).toEqual(token);
+      // The original is untouched (Keystone does not revoke it), and both end together.
+      expect((await validate(original.tokenHash)).project?.id).toBe(projectA.id);
+      h.advance(540_000);
+      expect(await refusal(validate(newTokenHash))).toBe("unauthorized");
+    } finally {
+      await call(revokeRole, readerOnB);
+    }
+  });
+
+  it("refuses a project without a role, an unknown one, and a token that is no longer valid", async () => {
+    const original = login({ name: "alice" });
+    await original.reply;
+    await expect(rescope(original.tokenHash, projectB.id).reply).rejects.toMatchObject({
+      code: "unauthorized",
+      message: `User ${alice.id} has no access to project ${projectB.id}`,
+    });
+    expect(await refusal(rescope(original.tokenHash, "0".repeat(32)).reply)).toBe("unauthorized");
+    expect(await refusal(rescope(newHash(), projectA.id).reply)).toBe("unauthorized");
+    await h.bus.call(revokeToken, { tokenHash: original.tokenHash }, { ctx });
+    expect(await refusal(rescope(original.tokenHash, projectA.id).reply)).toBe("unauthorized");
   });
 });
 

@@ -75,6 +75,7 @@ import { listRoleAssignmentsHandler } from "./list-role-assignments";
 import { listRolesHandler } from "./list-roles";
 import { listUsersHandler } from "./list-users";
 import { revokeRoleHandler } from "./revoke-role";
+import { rescopeTokenHandler } from "./rescope-token";
 import { revokeTokenHandler } from "./revoke-token";
 import { updateProjectHandler } from "./update-project";
 import { updateUserHandler } from "./update-user";
@@ -152,6 +153,7 @@ export function conductorHandlers(c: Conductor): Handler[] {
     listRolesHandler,
     listUsersHandler,
     revokeRoleHandler,
+    rescopeTokenHandler,
     revokeTokenHandler,
     updateProjectHandler,
     updateUserHandler,
