@@ -20,6 +20,7 @@ import {
   listRoleAssignments as listRoleAssignmentsContract,
   listRoles as listRolesContract,
   listUsers as listUsersContract,
+  rescopeToken as rescopeTokenContract,
   revokeRole as revokeRoleContract,
   revokeToken as revokeTokenContract,
   RpcError,
@@ -73,18 +74,41 @@ export const tokenHashOf = (token: string) => createHash("sha256").update(token)
 export type LoginRequest = Omit<z.input<typeof authenticateContract.request>, "tokenHash">;
 
 /** A new token for a password login: the token (for X-Subject-Token, once) and its data. */
+// 32 random bytes, URL-safe: unguessable, and never stored anywhere but the client.
+const newToken = () => randomBytes(32).toString("base64url");
+
 export async function issueToken(
   deps: { bus: Bus; requestId: string },
   login: LoginRequest,
 ): Promise<{ token: string; data: TokenData }> {
-  // 32 random bytes, URL-safe: unguessable, and never stored anywhere but the client.
-  const token = randomBytes(32).toString("base64url");
+  const token = newToken();
   const data = await deps.bus.call(
     authenticateContract,
     { ...login, tokenHash: tokenHashOf(token) },
     { ctx: { requestId: deps.requestId } },
   );
   return { token, data };
+}
+
+export type RescopeTarget = z.input<typeof rescopeTokenContract.request>["project"];
+
+/**
+ * Keystone's `token` method: from a valid token, a new one for the same user in another project
+ * where the user has a role, expiring with the original (which stays valid). `unauthorized` when
+ * the token is not valid or the user has no role there.
+ */
+export async function rescopeToken(
+  deps: { bus: Bus; requestId: string },
+  token: string,
+  project: RescopeTarget,
+): Promise<{ token: string; data: TokenData }> {
+  const rescoped = newToken();
+  const data = await deps.bus.call(
+    rescopeTokenContract,
+    { tokenHash: tokenHashOf(token), newTokenHash: tokenHashOf(rescoped), project },
+    { ctx: { requestId: deps.requestId } },
+  );
+  return { token: rescoped, data };
 }
 
 /** What a token stands for; `not_found` (Keystone's 404) when it is not valid. */

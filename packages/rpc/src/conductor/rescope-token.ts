@@ -7,7 +7,7 @@
 //   1.0 – initial version
 import { z } from "zod";
 import { defineCall } from "../contract.js";
-import { identityRef, tokenDataSchema, tokenHash } from "../models/identity.js";
+import { domainRefSchema, identityRef, tokenDataSchema, tokenHash } from "../models/identity.js";
 
 export const rescopeToken = defineCall({
   service: "conductor",
@@ -18,8 +18,11 @@ export const rescopeToken = defineCall({
     tokenHash,
     /** the hash the new token is recorded under (the web keeps the token itself) */
     newTokenHash: tokenHash,
-    /** the project to scope to, by id */
-    projectId: identityRef,
+    /** the project to scope to: by id, or by name within a domain */
+    project: z.union([
+      z.strictObject({ id: identityRef }),
+      z.strictObject({ name: z.string().min(1).max(255), domain: domainRefSchema }),
+    ]),
   }),
   reply: tokenDataSchema,
 });

@@ -6,6 +6,7 @@ import {
   authenticate,
   handler,
   listProjects,
+  rescopeToken,
   revokeToken,
   RpcError,
   validateToken,
@@ -24,6 +25,7 @@ const USERS: Record<string, { id: string; password: string; roles: string[] }> =
   root: { id: "b".repeat(32), password: "root's secret", roles: ["admin", "member", "reader"] },
 };
 const PROJECT = { id: "c".repeat(32), name: "demo", domainId: "default" };
+const OTHER = { id: "d".repeat(32), name: "other", domainId: "default" };
 
 let bus: MemoryBus;
 let auth: KeystoneStrategy;
@@ -75,6 +77,23 @@ beforeEach(async () => {
     handler(revokeToken, (req) => {
       revoked.add(req.tokenHash);
       return { auditId: issued.get(req.tokenHash)!.auditId };
+    }),
+    handler(rescopeToken, (req) => {
+      const from = issued.get(req.tokenHash);
+      if (!from || revoked.has(req.tokenHash)) {
+        throw new RpcError("unauthorized", "The request you have made requires authentication.");
+      }
+      if (!("id" in req.project) || req.project.id !== OTHER.id) {
+        throw new RpcError("unauthorized", `User ${from.user.id} has no access to project x`);
+      }
+      const data: TokenData = {
+        ...from,
+        project: OTHER,
+        methods: ["password", "token"],
+        auditId: randomUUID().slice(0, 22),
+      };
+      issued.set(req.newTokenHash, data);
+      return data;
     }),
     handler(listProjects, (req) => ({
       projects: req.userId ? [{ ...PROJECT, description: null, enabled: true }] : [],
@@ -173,6 +192,42 @@ describe("POST /identity/v3/auth/tokens", () => {
     expect(unscoped.roles).toBeUndefined();
   });
 
+  it("re-scopes a token to another project with the token method; the original stays valid", async () => {
+    const { token } = await login();
+    const rescope = (project: unknown) =>
+      request("/identity/v3/auth/tokens?nocatalog", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          auth: { identity: { methods: ["token"], token: { id: token } }, scope: { project } },
+        }),
+      });
+    const res = await rescope({ id: OTHER.id });
+    expect(res.status).toBe(201);
+    const rescoped = res.headers.get("x-subject-token")!;
+    expect(rescoped).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(rescoped).not.toBe(token);
+    const body = await res.json();
+    expect(body.token).toMatchObject({
+      methods: ["password", "token"],
+      project: { id: OTHER.id, name: "other" },
+    });
+    const whoami = (t: string) =>
+      request("/compute/v2.1/whoami", { headers: { "x-auth-token": t } }).then((r) => r.json());
+    expect(await whoami(rescoped)).toMatchObject({ projectId: OTHER.id });
+    expect(await whoami(token)).toMatchObject({ projectId: PROJECT.id });
+
+    expect((await rescope({ id: "e".repeat(32) })).status).toBe(401);
+    const noScope = await request("/identity/v3/auth/tokens", {
+      method: "POST",
+      body: JSON.stringify({ auth: { identity: { methods: ["token"], token: { id: token } } } }),
+    });
+    expect(noScope.status).toBe(400);
+    expect((await noScope.json()).error.message).toBe(
+      "The token method re-scopes a token to a project only.",
+    );
+  });
+
   it("refuses a malformed body without echoing it, and other methods than password", async () => {
     const bad = await request("/identity/v3/auth/tokens", {
       method: "POST",
@@ -187,11 +242,11 @@ describe("POST /identity/v3/auth/tokens", () => {
     const text = await bad.text();
     expect(JSON.parse(text).error).toMatchObject({ code: 400, title: "Bad Request" });
     expect(text).not.toContain("7");
-    const tokenMethod = await request("/identity/v3/auth/tokens", {
+    const otherMethod = await request("/identity/v3/auth/tokens", {
       method: "POST",
-      body: JSON.stringify({ auth: { identity: { methods: ["token"], token: { id: "x" } } } }),
+      body: JSON.stringify({ auth: { identity: { methods: ["totp"] } } }),
     });
-    expect(tokenMethod.status).toBe(401);
+    expect(otherMethod.status).toBe(401);
     const noDomain = await request("/identity/v3/auth/tokens", {
       method: "POST",
       body: JSON.stringify({

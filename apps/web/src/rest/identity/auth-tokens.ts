@@ -1,4 +1,4 @@
-// /v3/auth: password logins (POST /auth/tokens), validating (GET, HEAD) and revoking (DELETE)
+// /v3/auth: password logins and re-scoping a token to another project (POST /auth/tokens), validating (GET, HEAD) and revoking (DELETE)
 // another token named by X-Subject-Token, the projects a token's user may scope to, and the catalog.
 // Failed logins are limited per user and client address (login-limiter.ts).
 import { DEFAULT_DOMAIN, isRpcError } from "@nimbus/rpc";
@@ -8,9 +8,11 @@ import { z } from "zod";
 import {
   issueToken,
   myProjects,
+  rescopeToken,
   revokeSubject,
   validateSubject,
   type LoginRequest,
+  type RescopeTarget,
 } from "../../services/identity";
 import { forbidden } from "../../services/context";
 import type { RouteModule } from "../app";
@@ -40,6 +42,7 @@ const authBody = z.object({
       password: z
         .object({ user: named.extend({ password: z.string().min(1).max(4096) }) })
         .optional(),
+      token: z.object({ id: z.string().min(1).max(4096) }).optional(),
     }),
     scope: z
       .union([
@@ -61,14 +64,31 @@ function reference(what: string, ref: z.output<typeof named>) {
   return { name: ref.name, domain: ref.domain };
 }
 
-/** The login request; no validation message here ever echoes what was sent (a password). */
-function loginRequest(body: unknown): LoginRequest {
+type AuthRequest =
+  | { method: "password"; login: LoginRequest }
+  | { method: "token"; token: string; project: RescopeTarget };
+
+/**
+ * A password login, or a token re-scoped to a project (Keystone's `token` method; only project
+ * scopes here). No validation message ever echoes what was sent (a password, a token).
+ */
+function authRequest(body: unknown): AuthRequest {
   const parsed = authBody.safeParse(body);
   if (!parsed.success) {
     const path = parsed.error.issues[0]?.path.join(".") ?? "auth";
     throw HttpError.badRequest(`Invalid input for field '${path}'.`);
   }
   const { identity, scope } = parsed.data.auth;
+  if (identity.methods.includes("token") && identity.token) {
+    if (!scope || typeof scope !== "object" || !("project" in scope)) {
+      throw HttpError.badRequest("The token method re-scopes a token to a project only.");
+    }
+    return {
+      method: "token",
+      token: identity.token.id,
+      project: reference("project", scope.project),
+    };
+  }
   if (!identity.methods.includes("password") || !identity.password) {
     throw HttpError.unauthorized("Attempted to authenticate with an unsupported method.");
   }
@@ -79,7 +99,10 @@ function loginRequest(body: unknown): LoginRequest {
     tokenScope = { project: reference("project", scope.project) };
   else if (scope && "domain" in scope) tokenScope = { domain: scope.domain };
   else if (scope) throw HttpError.unauthorized("System-scoped tokens are not supported.");
-  return { user: reference("user", user), password, scope: tokenScope };
+  return {
+    method: "password",
+    login: { user: reference("user", user), password, scope: tokenScope },
+  };
 }
 
 /** The (user, address) pair a login counts against; the domain by id or by name is one domain. */
@@ -106,7 +129,18 @@ export function authTokensWith(limits: LoginLimiterOptions = {}): RouteModule<Re
     const token = requireToken(deps.auth);
 
     r.post("/auth/tokens", async (c) => {
-      const login = loginRequest(await readJsonObject(c));
+      const request = authRequest(await readJsonObject(c));
+      const withCatalog = c.req.query("nocatalog") === undefined;
+      if (request.method === "token") {
+        const rescoped = await rescopeToken(
+          { bus: deps.bus, requestId: c.var.requestId },
+          request.token,
+          request.project,
+        );
+        c.header("X-Subject-Token", rescoped.token);
+        return c.json(tokenView(rescoped.data, baseUrl(c), withCatalog), 201);
+      }
+      const { login } = request;
       const key = limiterKey(c, login);
       const wait = limiter.retryAfter(key);
       if (wait !== null) {
@@ -124,7 +158,6 @@ export function authTokensWith(limits: LoginLimiterOptions = {}): RouteModule<Re
       }
       limiter.succeeded(key);
       c.header("X-Subject-Token", issued.token);
-      const withCatalog = c.req.query("nocatalog") === undefined;
       return c.json(tokenView(issued.data, baseUrl(c), withCatalog), 201);
     });
 

@@ -238,11 +238,14 @@ describe("a token's life", () => {
 });
 
 describe("re-scoping (the token method)", () => {
-  const rescope = (tokenHash: string, projectId: string) => {
+  const rescope = (
+    tokenHash: string,
+    project: { id: string } | { name: string; domain: { name: string } },
+  ) => {
     const newTokenHash = newHash();
     return {
       newTokenHash,
-      reply: h.bus.call(rescopeToken, { tokenHash, newTokenHash, projectId }, { ctx }),
+      reply: h.bus.call(rescopeToken, { tokenHash, newTokenHash, project }, { ctx }),
     };
   };
 
@@ -253,7 +256,7 @@ describe("re-scoping (the token method)", () => {
       const original = login({ name: "alice" });
       const first = await original.reply;
       h.advance(60_000);
-      const { newTokenHash, reply } = rescope(original.tokenHash, projectB.id);
+      const { newTokenHash, reply } = rescope(original.tokenHash, { id: projectB.id });
       const token = await reply;
       expect(token.project).toEqual({ id: projectB.id, name: "project-b", domainId: "default" });
       expect(token.roles.map((r) => r.name)).toEqual(["reader"]);
@@ -276,14 +279,22 @@ describe("re-scoping (the token method)", () => {
   it("refuses a project without a role, an unknown one, and a token that is no longer valid", async () => {
     const original = login({ name: "alice" });
     await original.reply;
-    await expect(rescope(original.tokenHash, projectB.id).reply).rejects.toMatchObject({
+    const byName = { name: "project-b", domain: { name: "Default" } };
+    await expect(rescope(original.tokenHash, byName).reply).rejects.toMatchObject({
       code: "unauthorized",
-      message: `User ${alice.id} has no access to project ${projectB.id}`,
+      message: `User ${alice.id} has no access to project ${JSON.stringify(byName)}`,
     });
-    expect(await refusal(rescope(original.tokenHash, "0".repeat(32)).reply)).toBe("unauthorized");
-    expect(await refusal(rescope(newHash(), projectA.id).reply)).toBe("unauthorized");
+    expect(await refusal(rescope(original.tokenHash, { id: projectB.id }).reply)).toBe(
+      "unauthorized",
+    );
+    expect(await refusal(rescope(original.tokenHash, { id: "0".repeat(32) }).reply)).toBe(
+      "unauthorized",
+    );
+    expect(await refusal(rescope(newHash(), { id: projectA.id }).reply)).toBe("unauthorized");
     await h.bus.call(revokeToken, { tokenHash: original.tokenHash }, { ctx });
-    expect(await refusal(rescope(original.tokenHash, projectA.id).reply)).toBe("unauthorized");
+    expect(await refusal(rescope(original.tokenHash, { id: projectA.id }).reply)).toBe(
+      "unauthorized",
+    );
   });
 });
 

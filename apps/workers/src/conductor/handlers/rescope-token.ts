@@ -3,7 +3,7 @@
 // role, and expires with the original, so switching projects never lengthens a session.
 import { handler, rescopeToken, RpcError } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
-import { authFailed, scopeRoles, tokenData } from "../identity";
+import { authFailed, domainIdOf, scopeRoles, tokenData } from "../identity";
 import { findProject, findToken, insertToken, newAuditId } from "../repositories/identity";
 
 export const rescopeTokenHandler = (c: Conductor) =>
@@ -20,14 +20,17 @@ export const rescopeTokenHandler = (c: Conductor) =>
         : null;
     if ((await scopeRoles(c.db, user, scope)) === null) throw authFailed();
 
-    const project = await findProject(c.db, { id: req.projectId });
+    const asked = req.project;
+    const domainId = "id" in asked ? null : domainIdOf(asked.domain);
+    const project =
+      "id" in asked
+        ? await findProject(c.db, { id: asked.id })
+        : domainId && (await findProject(c.db, { name: asked.name, domainId }));
     const roles = project && (await scopeRoles(c.db, user, { project }));
     if (!project || !roles) {
-      meta.logger.info({ userId: user.id, projectId: req.projectId }, "re-scope refused");
-      throw new RpcError(
-        "unauthorized",
-        `User ${user.id} has no access to project ${req.projectId}`,
-      );
+      const named = "id" in asked ? asked.id : JSON.stringify(asked);
+      meta.logger.info({ userId: user.id, project: named }, "re-scope refused");
+      throw new RpcError("unauthorized", `User ${user.id} has no access to project ${named}`);
     }
 
     const auditId = newAuditId();
