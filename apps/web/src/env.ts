@@ -56,6 +56,8 @@ export const webSettings = {
   NIMBUS_CONSOLE_IDLE_TIMEOUT: envInt(3600).pipe(z.number().int().nonnegative()),
   /** Seconds a console session may last in all; 0: no limit. */
   NIMBUS_CONSOLE_MAX_SESSION: envInt(8 * 3600).pipe(z.number().int().nonnegative()),
+  /** Seconds an instance may keep one task state before the dashboard flags it as stuck. */
+  NIMBUS_DASHBOARD_STUCK_TASK_SECONDS: envInt(600).pipe(z.number().int().positive()),
 };
 
 export type WebConfig = ReturnType<typeof parseWebConfig>;
