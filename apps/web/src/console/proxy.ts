@@ -137,6 +137,7 @@ export async function createConsoleProxy(opts: ConsoleProxyOptions): Promise<Con
 
   async function serve(ws: WebSocket, req: IncomingMessage): Promise<void> {
     ws.pause(); // nothing from the browser until the display is there to take it
+    ws.on("error", (err) => log.debug({ err }, "console websocket error")); // a close follows
     const started = Date.now();
     const token = tokenOf(req);
     const origin = req.headers.origin;

@@ -78,7 +78,13 @@ export function VncConsole({ ticket, renew, title, className }: VncConsoleProps)
     if (!target) return;
     let stopped = false;
     let current: ConsoleSession | null = null;
-    void loadRfbFactory(target).then((createRfb) => {
+    const failed = () =>
+      setStatus({
+        state: "closed",
+        message: "The console could not be loaded in this browser.",
+        reason: "load_failed",
+      });
+    loadRfbFactory(target).then((createRfb) => {
       if (stopped) return;
       current = new ConsoleSession(
         { url: ticket.url, expiresAt: ticket.expiresAt },
@@ -93,7 +99,7 @@ export function VncConsole({ ticket, renew, title, className }: VncConsoleProps)
       );
       session.current = current;
       current.start();
-    });
+    }, failed);
     return () => {
       stopped = true;
       current?.stop();

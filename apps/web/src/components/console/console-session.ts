@@ -40,7 +40,8 @@ export type ConsoleStatus =
   /** stopped for good (until the person asks again) */
   | { state: "closed"; message: string; reason: ClosedReason };
 
-export type ClosedReason = ConsoleCloseReason | "origin" | "gave_up" | "renew_failed" | "password";
+export type ClosedReason =
+  ConsoleCloseReason | "origin" | "gave_up" | "renew_failed" | "password" | "load_failed";
 
 export interface ConsoleSessionOptions {
   openSocket(url: string): SocketLike;
