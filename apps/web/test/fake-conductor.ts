@@ -20,6 +20,7 @@ import {
   updateService,
   type Bus,
   type ComputeNode,
+  type Handler,
   type Image,
   type Instance,
   type InstanceAction,
@@ -57,7 +58,8 @@ export interface FakeConductor {
 const notFound = (uuid: string) =>
   new RpcError("not_found", `Instance ${uuid} could not be found.`);
 
-export async function serveFakeConductor(bus: Bus): Promise<FakeConductor> {
+/** `extra`: more handlers on the same consumer (the bus round-robins between consumers). */
+export async function serveFakeConductor(bus: Bus, extra: Handler[] = []): Promise<FakeConductor> {
   const fake: FakeConductor = {
     servers: new Map(),
     actions: new Map(),
@@ -291,6 +293,7 @@ export async function serveFakeConductor(bus: Bus): Promise<FakeConductor> {
       if (!visible) throw new RpcError("not_found", `Image ${req.id} could not be found.`);
       return image;
     }),
+    ...extra,
   ]);
   return fake;
 }

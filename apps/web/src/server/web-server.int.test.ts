@@ -11,7 +11,10 @@ import { parseWebConfig } from "../env";
 import type { RestRoutes } from "../rest/app";
 import { parseBody } from "../rest/body";
 import { MAX_MICROVERSION } from "../rest/microversion";
+import { serveFakeConductor } from "../../test/fake-conductor";
+import { fakeKeystone } from "../../test/fake-keystone";
 import { upgradeStatus } from "../../test/upgrade";
+import { issueToken } from "../services/identity";
 import { createWebServer, type WebServer } from "./web-server";
 
 // The only compute resource here: it reads a JSON body, as every create/action handler will.
@@ -188,11 +191,10 @@ describe("web server (REST, tRPC, socket.io; no Next.js)", () => {
     expect(await res.json()).toEqual({ result: { data: { json: { status: "ok" } } } });
   });
 
-  it("accepts socket.io connections on the same port", async () => {
+  it("serves socket.io on the same port (refusing a socket without a session)", async () => {
     const socket = ioClient(base, { transports: ["websocket"], reconnection: false });
     try {
-      await next(socket, "connect");
-      expect(socket.connected).toBe(true);
+      expect(await next(socket, "connect_error")).toMatchObject({ message: "signed-out" });
     } finally {
       socket.close();
     }
@@ -225,19 +227,37 @@ describe("graceful shutdown", () => {
   it("closes with idle keep-alive and socket.io clients connected, then refuses connections", async () => {
     const config = parseWebConfig({
       NIMBUS_LOG_LEVEL: "silent",
-      NIMBUS_AUTH_STRATEGY: "noauth2",
       NIMBUS_WEB_SHUTDOWN_GRACE_MS: "5000",
     });
+    // A signed-in dashboard's live socket: Keystone tokens, on a stand-in conductor.
+    const bus = createMemoryBus();
+    const project = { id: "1".repeat(32), name: "p1" };
+    const user = {
+      id: "a".repeat(32),
+      name: "alice",
+      password: "pw",
+      roles: { [project.id]: ["member"] },
+    };
+    const keystone = fakeKeystone(bus, { users: [user], projects: [project] });
+    await serveFakeConductor(bus, keystone.handlers);
+    const { token } = await issueToken(
+      { bus, requestId: "req-test" },
+      { user: { id: user.id }, password: "pw", scope: { project: { id: project.id } } },
+    );
     const own = await createWebServer({
       config,
       log: pino({ level: "silent" }),
-      bus: createMemoryBus(),
+      bus,
       withNext: false,
     });
     const { port } = await own.listen(0, "127.0.0.1");
     const url = `http://127.0.0.1:${port}`;
 
-    const socket = ioClient(url, { transports: ["websocket"], reconnection: false });
+    const socket = ioClient(url, {
+      transports: ["websocket"],
+      reconnection: false,
+      extraHeaders: { cookie: `nimbus_session=${token}` },
+    });
     await next(socket, "connect");
     const disconnected = next(socket, "disconnect");
     const keepAlive = await fetch(`${url}/healthz`); // undici keeps this connection open
@@ -248,11 +268,12 @@ describe("graceful shutdown", () => {
     expect(Date.now() - started).toBeLessThan(4000); // did not need the grace period's forced close
     expect(await disconnected).toBe("io server disconnect");
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await bus.close();
   });
 });
 
 /** The first argument of a socket.io client's next `event`. */
-function next(socket: Socket, event: "connect" | "disconnect") {
+function next(socket: Socket, event: "connect" | "connect_error" | "disconnect") {
   return new Promise<unknown>((resolve) => socket.once(event, resolve));
 }
 

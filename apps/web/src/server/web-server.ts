@@ -22,12 +22,12 @@ import { CONSOLE_WEBSOCKET_PATH } from "@nimbus/rpc/domain";
 import { createConsoleProxy } from "../console/proxy";
 import type { UpgradeHandler } from "../console/upgrade";
 import type { WebConfig } from "../env";
-import { createLive } from "../live/live";
+import { createLive, type Live } from "../live/live";
 import type { Logger } from "../logger";
 import { createRestApp, type RestRoutes } from "../rest/app";
 import { authStrategyFor, type AuthStrategy } from "../rest/auth";
-import { projectCaller } from "../rest/auth/middleware";
 import { restRoutes } from "../rest/routes";
+import { createContextFactory } from "../trpc/context";
 import { appRouter } from "../trpc/root";
 import { requestIdOf } from "./request-id";
 
@@ -96,24 +96,20 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
   // Keep the global Request/Response untouched: Next.js shares this process.
   const restListener = getRequestListener(rest.fetch, { overrideGlobalObjects: false });
 
+  // The live relay (made below, with socket.io) ends the sockets of a token signed out here.
+  const liveRef: { current?: Live } = {};
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
-    createContext: async ({ req }) => {
-      const requestId = requestIdOf(req);
-      // The sign-in work decides where the dashboard keeps its token; the header works for now.
-      const token = req.headers["x-auth-token"];
-      const holder =
-        typeof token === "string" && token ? await auth.authenticate(token, requestId) : null;
-      // The dashboard works in a project: an unscoped token is no session for it.
-      const session = holder && projectCaller(holder);
-      return { requestId, log: log.child({ requestId }), session };
-    },
-    onError: ({ error, path, ctx }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") {
-        log.error({ err: error, path, requestId: ctx?.requestId }, "tRPC procedure failed");
-      }
-    },
+    // The session comes from the cookie (src/trpc/session-cookie.ts), never from X-Auth-Token.
+    createContext: createContextFactory({
+      log,
+      bus: options.bus,
+      auth,
+      publicUrl: config.NIMBUS_PUBLIC_URL,
+      settings: { stuckTaskSeconds: config.NIMBUS_DASHBOARD_STUCK_TASK_SECONDS },
+      endLiveSessions: (token) => liveRef.current?.endSessions(token),
+    }),
   });
 
   let nextApp: Awaited<ReturnType<typeof loadNext>> | undefined;
@@ -164,7 +160,13 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
     serveClient: false,
     destroyUpgrade: false,
   });
-  const live = createLive(io, { log });
+  const live = await createLive(io, {
+    log,
+    bus: options.bus,
+    auth,
+    publicUrl: config.NIMBUS_PUBLIC_URL,
+  });
+  liveRef.current = live;
 
   const upgraded = new Set<Duplex>();
   let closing = false;

@@ -213,7 +213,9 @@ describe("POST /identity/v3/auth/tokens", () => {
       project: { id: OTHER.id, name: "other" },
     });
     const whoami = (t: string) =>
-      request("/compute/v2.1/whoami", { headers: { "x-auth-token": t } }).then((r) => r.json());
+      Promise.resolve(request("/compute/v2.1/whoami", { headers: { "x-auth-token": t } })).then(
+        (r) => r.json(),
+      );
     expect(await whoami(rescoped)).toMatchObject({ projectId: OTHER.id });
     expect(await whoami(token)).toMatchObject({ projectId: PROJECT.id });
 
