@@ -43,6 +43,11 @@ export interface StackOptions {
   >;
   /** keep the logs and directories after stop() (also kept when a start fails) */
   keep?: boolean;
+  /**
+   * A broker of the test's own (e2e/stack/broker.ts) to run on instead of a fresh vhost of the
+   * machine's RabbitMQ; the stack leaves it as it is when it stops.
+   */
+  amqpUrl?: string;
 }
 
 export interface StackProcess {
@@ -53,6 +58,8 @@ export interface StackProcess {
   start(): Promise<void>;
   /** Signal the process's group and wait for it to exit (SIGTERM turns into SIGKILL after 20 s). */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Send a signal to the process's group and return at once (SIGSTOP freezes it, SIGCONT thaws). */
+  signal(signal: NodeJS.Signals): void;
   restart(): Promise<void>;
   readonly logPath: string;
 }
@@ -146,7 +153,7 @@ const READY: Record<string, string> = {
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 20_000;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.unref();
@@ -274,23 +281,31 @@ class ManagedProcess implements StackProcess {
     }
   }
 
+  signal(signal: NodeJS.Signals) {
+    if (this.running) this.sendToGroup(signal);
+  }
+
+  private sendToGroup(signal: NodeJS.Signals) {
+    try {
+      process.kill(-this.child!.pid!, signal);
+    } catch {
+      // the group is gone already
+    }
+  }
+
   async kill(signal: NodeJS.Signals = "SIGTERM") {
     if (!this.running) return;
-    const pgid = this.child!.pid!;
-    const send = (s: NodeJS.Signals) => {
-      try {
-        process.kill(-pgid, s);
-      } catch {
-        // the group is gone already
-      }
-    };
-    send(signal);
+    this.sendToGroup(signal);
+    // A frozen (SIGSTOPped) process only acts on the signal once it runs again.
+    this.sendToGroup("SIGCONT");
     const escalate =
-      signal === "SIGKILL" ? undefined : setTimeout(() => send("SIGKILL"), STOP_GRACE_MS);
+      signal === "SIGKILL"
+        ? undefined
+        : setTimeout(() => this.sendToGroup("SIGKILL"), STOP_GRACE_MS);
     await this.exited;
     clearTimeout(escalate);
     // The leader is gone; take down anything of its group that outlived it.
-    send("SIGKILL");
+    this.sendToGroup("SIGKILL");
   }
 
   async restart() {
@@ -366,7 +381,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       );
     }
     await destroyStackDomains(root);
-    await vhost?.delete().catch(() => undefined);
+    await vhost?.delete().catch(() => undefined); // none when the test brought its own broker
     const conn = await mariadb.createConnection(serverOf(cfg.NIMBUS_DATABASE_URL));
     try {
       await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
@@ -383,11 +398,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   try {
-    vhost = await createTestVhost();
+    const amqpUrl = options.amqpUrl ?? (vhost = await createTestVhost()).url;
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const common: Record<string, string> = {
-      NIMBUS_AMQP_URL: vhost.url,
+      NIMBUS_AMQP_URL: amqpUrl,
       NIMBUS_LOG_LEVEL: cfg.NIMBUS_LOG_LEVEL,
       ...options.env,
     };
@@ -457,7 +472,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...options.envFor?.web,
     });
 
-    events = await observeStack(vhost.url);
+    events = await observeStack(amqpUrl);
     const stackEvents = events;
 
     const identity = keystoneIdentity(url, adminPassword);
@@ -519,7 +534,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       adminPassword,
       servicePassword,
       databaseUrl,
-      amqpUrl: vhost.url,
+      amqpUrl,
       root,
       imagesDir,
       imageId,
