@@ -48,6 +48,8 @@ export interface StackOptions {
    * machine's RabbitMQ; the stack leaves it as it is when it stops.
    */
   amqpUrl?: string;
+  /** extra node flags for a process (the benchmarks' --profile adds --cpu-prof) */
+  nodeArgs?: (name: ProcessName) => string[];
 }
 
 export interface StackProcess {
@@ -220,6 +222,7 @@ class ManagedProcess implements StackProcess {
     private readonly entry: string,
     private readonly env: Record<string, string>,
     readonly logPath: string,
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   get pid() {
@@ -237,7 +240,7 @@ class ManagedProcess implements StackProcess {
     const fd = openSync(this.logPath, "a");
     // node --import tsx: the worker is the process itself (no wrapper to kill instead of it), and
     // the leader of its own group, so a kill also reaches what it spawned (virsh, qemu-img).
-    const child = spawn(process.execPath, ["--import", "tsx", this.entry], {
+    const child = spawn(process.execPath, [...this.nodeArgs, "--import", "tsx", this.entry], {
       cwd: REPO,
       env: { ...baseEnv(), ...this.env },
       stdio: ["ignore", fd, fd],
@@ -432,6 +435,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           entry,
           { ...common, ...env },
           join(root, `${name.replace(":", "-")}.log`),
+          options.nodeArgs?.(name),
         ),
       );
     };
