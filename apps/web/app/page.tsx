@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 
-// The dashboard will live here; until there is a session to show it to, everyone signs in first.
+// The dashboard opens on the project's instances (its layout sends the signed-out to /login).
 export default function Home() {
-  redirect("/login");
+  redirect("/project/instances");
 }

@@ -1,0 +1,3 @@
+/** Class names joined, falsy ones dropped. */
+export const cn = (...classes: Array<string | false | null | undefined>) =>
+  classes.filter(Boolean).join(" ");
