@@ -2,82 +2,16 @@
 // the selection logic alone and through the real handler on the in-memory bus (JSON encoding and
 // zod validation both ways included). Usage, from apps/workers:
 //   npx tsx src/scheduler/bench.ts [hosts=1000] [requests=1000]
-import { randomUUID } from "node:crypto";
-import {
-  handler,
-  hostStates,
-  selectDestinations,
-  serviceReport,
-  systemContext,
-  type ComputeNode,
-  type RequestSpec,
-} from "@nimbus/rpc";
+import { handler, hostStates, selectDestinations, serviceReport, systemContext } from "@nimbus/rpc";
 import { createMemoryBus } from "@nimbus/rpc/memory";
 import { pino } from "pino";
 import { loadConfig } from "./config";
 import { HostView } from "./host-state";
 import { selectorFromConfig, startScheduler } from "./scheduler";
-import { fakeNode, fakeSpec } from "./testing";
+import { BENCH_ALTERNATES as ALTERNATES, benchCloud, benchRequests } from "./bench-cloud";
 
 const hostCount = Number(process.argv[2] ?? 1000);
 const requestCount = Number(process.argv[3] ?? 1000);
-const ALTERNATES = 2;
-
-/** A small deterministic PRNG, so every run schedules the same cloud. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-}
-
-/** Hosts of a few sizes, part used; 2% disabled, 1% down, three zones. */
-function cloud(): ComputeNode[] {
-  const rand = prng(42);
-  return Array.from({ length: hostCount }, (_, i) => {
-    const vcpus = [16, 32, 64][i % 3]!;
-    const memoryMb = vcpus * 4096;
-    return fakeNode(`compute-${String(i).padStart(4, "0")}`, {
-      id: i + 1,
-      vcpus,
-      memoryMb,
-      localGb: 2000,
-      cpuAllocationRatio: 4,
-      ramAllocationRatio: 1.5,
-      vcpusUsed: Math.floor(rand() * vcpus * 2),
-      memoryMbUsed: Math.floor(rand() * memoryMb),
-      localGbUsed: Math.floor(rand() * 1500),
-      availabilityZone: ["az1", "az2", "az3"][i % 3]!,
-      service: { disabled: i % 50 === 7, up: i % 100 !== 13 },
-    });
-  });
-}
-
-/** m1.tiny … m1.large, a zone for a third of them, an anti-affinity group for a tenth. */
-function requests(): RequestSpec[] {
-  const flavors = [
-    { memoryMb: 512, vcpus: 1, rootGb: 1 },
-    { memoryMb: 2048, vcpus: 1, rootGb: 20 },
-    { memoryMb: 4096, vcpus: 2, rootGb: 40 },
-    { memoryMb: 8192, vcpus: 4, rootGb: 80 },
-  ];
-  const rand = prng(7);
-  return Array.from({ length: requestCount }, (_, i) =>
-    fakeSpec({
-      flavor: flavors[i % flavors.length]!,
-      image: { properties: { architecture: "x86_64", hypervisor_type: "qemu" } },
-      availabilityZone: i % 3 === 0 ? "az2" : null,
-      group:
-        i % 10 === 0
-          ? {
-              uuid: randomUUID(),
-              policy: "anti-affinity",
-              hosts: [`compute-${String(Math.floor(rand() * hostCount)).padStart(4, "0")}`],
-            }
-          : null,
-    }),
-  );
-}
 
 function report(label: string, ms: number[], totalMs: number) {
   const sorted = [...ms].sort((a, b) => a - b);
@@ -88,7 +22,7 @@ function report(label: string, ms: number[], totalMs: number) {
 }
 
 const config = loadConfig({ NIMBUS_LOG_LEVEL: "silent" });
-const nodes = cloud();
+const nodes = benchCloud(hostCount);
 console.log(
   `${hostCount} hosts, ${requestCount} single-instance requests, ${ALTERNATES} alternates, filters: ${config.NIMBUS_SCHEDULER_FILTERS.join(", ")}`,
 );
@@ -98,7 +32,7 @@ for (const run of ["cold", "warm"]) {
   const view = new HostView();
   view.replaceAll(nodes, 0);
   const select = selectorFromConfig(config);
-  const specs = requests();
+  const specs = benchRequests(requestCount, hostCount);
   const times: number[] = [];
   const start = performance.now();
   for (const spec of specs) {
@@ -119,7 +53,7 @@ await bus.serve({ service: "conductor" }, [
 const scheduler = await startScheduler({ config, bus, logger: pino({ level: "silent" }) });
 for (const run of ["cold", "warm"]) {
   if (run === "warm") scheduler.view.replaceAll(nodes, scheduler.view.generation);
-  const specs = requests();
+  const specs = benchRequests(requestCount, hostCount);
   const times: number[] = [];
   const start = performance.now();
   for (const spec of specs) {
