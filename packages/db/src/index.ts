@@ -41,3 +41,11 @@ export function createDb(url: string, pool: PoolOptions = {}): Db {
 // Prisma.TransactionClient, Prisma.PrismaClientKnownRequestError, ...) and PrismaClient.
 export * from "./generated/prisma/client";
 export { migrate, MigrationError, type MigrateOptions, type MigrateResult } from "./migrate";
+export {
+  createSqlPool,
+  SqlError,
+  type Sql,
+  type SqlPool,
+  type SqlSession,
+  type StatementResult,
+} from "./sql";

@@ -1,0 +1,141 @@
+// The second door to the same database: the `mariadb` driver's own pool, for the statements on the
+// conductor's hot path. Prisma stays the schema, the migrations and the typed client; a statement
+// through its client costs ~0.6 ms of CPU against ~0.15–0.2 ms through the driver (measured here,
+// docs/performance.md), and a boot is dozens of them.
+//
+// It takes the same tagged templates as Prisma's $queryRaw / $executeRaw (Prisma.sql fragments,
+// Prisma.join, Prisma.raw, Prisma.empty) and gives the same JavaScript values back (sql.int.test.ts
+// compares both doors on every column type of the schema), so a repository function runs on either.
+// On top of that: several statements in one round trip (`batch`), and transactions whose BEGIN
+// travels with their first statements.
+import { availableParallelism } from "node:os";
+import * as mariadb from "mariadb";
+import { Prisma } from "./generated/prisma/client";
+import { parseDatabaseUrl } from "./migrate";
+import type { PoolOptions } from "./index";
+
+type Template = TemplateStringsArray | Prisma.Sql;
+
+/** What the repositories run statements on: a pool, a transaction, or a Prisma client. */
+export interface Sql {
+  /** Rows of a query (typed by the caller: `$queryRaw<Row[]>`). */
+  $queryRaw<T = unknown>(query: Template, ...values: unknown[]): PromiseLike<T>;
+  /** Rows changed (or inserted) by a statement. */
+  $executeRaw(query: Template, ...values: unknown[]): PromiseLike<number>;
+}
+
+export interface StatementResult {
+  /** the rows of a SELECT (or of INSERT … RETURNING); empty for other statements */
+  rows: Record<string, unknown>[];
+  /** rows changed by an INSERT / UPDATE / DELETE; 0 for a SELECT */
+  affectedRows: number;
+}
+
+/** A connection of the pool, or a transaction on one: statements and batches of them. */
+export interface SqlSession extends Sql {
+  /**
+   * The statements, in order, as one multi-statement query: one round trip. Stops at the first
+   * statement that fails (that error is thrown; in a transaction, the earlier ones stay done
+   * until the rollback).
+   */
+  batch(statements: Prisma.Sql[]): Promise<StatementResult[]>;
+}
+
+export interface SqlPool extends SqlSession {
+  /**
+   * Run `fn` in a transaction on one connection: committed if it resolves, rolled back if it
+   * throws. BEGIN is sent with the transaction's first statements, not on its own.
+   */
+  transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+/** The driver's error for a failed statement (with `errno`, e.g. 1062 for a duplicate key). */
+export const SqlError = mariadb.SqlError;
+export type SqlError = mariadb.SqlError;
+
+const toSql = (query: Template, values: unknown[]): Prisma.Sql =>
+  query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
+
+interface Driver {
+  query(sql: string, values?: unknown): Promise<unknown>;
+}
+
+function normalize(result: unknown): StatementResult {
+  if (Array.isArray(result)) return { rows: result as Record<string, unknown>[], affectedRows: 0 };
+  const ok = result as { affectedRows?: number };
+  return { rows: [], affectedRows: Number(ok.affectedRows ?? 0) };
+}
+
+/** Statements on `driver`; `prefix` (a BEGIN not sent yet) goes with the next round trip. */
+function session(driver: Driver, prefix?: { pending: string | null }): SqlSession {
+  const send = async (statements: Prisma.Sql[]): Promise<unknown[]> => {
+    const head = prefix?.pending ?? null;
+    if (prefix) prefix.pending = null;
+    const joined = Prisma.join(statements, ";\n");
+    if (head === null && statements.length === 1) {
+      return [await driver.query(joined.sql, joined.values)];
+    }
+    const sql = head === null ? joined.sql : `${head};\n${joined.sql}`;
+    const results = (await driver.query(sql, joined.values)) as unknown[];
+    return head === null ? results : results.slice(1);
+  };
+  return {
+    async $queryRaw<T>(query: Template, ...values: unknown[]) {
+      const [result] = await send([toSql(query, values)]);
+      return (Array.isArray(result) ? [...result] : []) as T;
+    },
+    async $executeRaw(query: Template, ...values: unknown[]) {
+      const [result] = await send([toSql(query, values)]);
+      return normalize(result).affectedRows;
+    },
+    async batch(statements) {
+      if (statements.length === 0) return [];
+      return (await send(statements)).map(normalize);
+    },
+  };
+}
+
+/** A pool on the database at `url` (mysql://user:password@host:port/database). */
+export function createSqlPool(url: string, options: PoolOptions = {}): SqlPool {
+  const { host, port, user, password, database } = parseDatabaseUrl(url);
+  const connectionLimit = options.connectionLimit ?? availableParallelism() * 2 + 1;
+  const pool = mariadb.createPool({
+    host,
+    port,
+    user,
+    password,
+    database,
+    connectionLimit,
+    // Connections open on demand and close when idle, as Prisma's pool does.
+    minimumIdle: Math.min(2, connectionLimit),
+    acquireTimeout: options.acquireTimeoutMs ?? 10_000,
+    idleTimeout: options.idleTimeoutSeconds ?? 600,
+    // The values Prisma's raw queries give: UTC dates, BigInt for BIGINT, JSON columns parsed.
+    timezone: "Z",
+    bigIntAsNumber: false,
+    insertIdAsNumber: true,
+    autoJsonMap: true,
+    decimalAsNumber: true,
+    multipleStatements: true,
+  });
+  return {
+    ...session(pool),
+    async transaction(fn) {
+      const conn = await pool.getConnection();
+      const prefix = { pending: "START TRANSACTION" as string | null };
+      try {
+        const result = await fn(session(conn, prefix));
+        // Nothing was sent: there is no transaction to end.
+        if (prefix.pending === null) await conn.query("COMMIT");
+        return result;
+      } catch (err) {
+        if (prefix.pending === null) await conn.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        await conn.release();
+      }
+    },
+    end: () => pool.end(),
+  };
+}
