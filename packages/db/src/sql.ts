@@ -19,9 +19,9 @@ type Template = TemplateStringsArray | Prisma.Sql;
 /** What the repositories run statements on: a pool, a transaction, or a Prisma client. */
 export interface Sql {
   /** Rows of a query (typed by the caller: `$queryRaw<Row[]>`). */
-  $queryRaw<T = unknown>(query: Template, ...values: unknown[]): PromiseLike<T>;
+  $queryRaw<T = unknown>(query: Template, ...values: unknown[]): Promise<T>;
   /** Rows changed (or inserted) by a statement. */
-  $executeRaw(query: Template, ...values: unknown[]): PromiseLike<number>;
+  $executeRaw(query: Template, ...values: unknown[]): Promise<number>;
 }
 
 export interface StatementResult {

@@ -8,7 +8,7 @@ import { conductorHandlers } from "./handlers";
 import { createNotifier } from "./notifier";
 import { periodicTasks, startPeriodicTasks, type PeriodicTask } from "./periodic";
 import { ServiceStates } from "./periodic/service-states";
-import { openDatabase, type Db } from "./repositories/db";
+import { openDatabase, openSqlPool, type Db, type SqlPool } from "./repositories/db";
 
 const FLUSH_ON_STOP_MS = 5_000;
 
@@ -18,6 +18,8 @@ export interface ConductorOptions {
   logger: Logger;
   /** an open client to use (and leave open); otherwise one is opened from the config */
   db?: Db;
+  /** an open pool to use (and leave open); otherwise one is opened from the config */
+  sql?: SqlPool;
   now?: () => Date;
   /** which periodic tasks to run (default: all) */
   periodic?: (tasks: PeriodicTask[]) => PeriodicTask[];
@@ -27,15 +29,18 @@ export interface RunningConductor extends Running {
   conductor: Conductor;
 }
 
-export function createConductor(opts: Omit<ConductorOptions, "periodic"> & { db: Db }): Conductor {
+export function createConductor(
+  opts: Omit<ConductorOptions, "periodic"> & { db: Db; sql: SqlPool },
+): Conductor {
   const now = opts.now ?? (() => new Date());
   const liveness = () => livenessOf(opts.config, now());
   return {
+    sql: opts.sql,
     db: opts.db,
     bus: opts.bus,
     config: opts.config,
     logger: opts.logger,
-    notifier: createNotifier({ bus: opts.bus, db: opts.db, logger: opts.logger, liveness }),
+    notifier: createNotifier({ bus: opts.bus, sql: opts.sql, logger: opts.logger, liveness }),
     services: new ServiceStates(),
     now,
     liveness,
@@ -43,10 +48,10 @@ export function createConductor(opts: Omit<ConductorOptions, "periodic"> & { db:
 }
 
 export async function startConductor(opts: ConductorOptions): Promise<RunningConductor> {
-  const ownDb = opts.db === undefined;
-  const db =
-    opts.db ?? openDatabase(opts.config.NIMBUS_DATABASE_URL, opts.config.NIMBUS_DB_POOL_SIZE);
-  const conductor = createConductor({ ...opts, db });
+  const { NIMBUS_DATABASE_URL: url, NIMBUS_DB_POOL_SIZE: poolSize } = opts.config;
+  const db = opts.db ?? openDatabase(url, poolSize);
+  const sql = opts.sql ?? openSqlPool(url, poolSize);
+  const conductor = createConductor({ ...opts, db, sql });
   const server = await opts.bus.serve({ service: "conductor" }, conductorHandlers(conductor));
   const all = periodicTasks(conductor);
   const periodic = startPeriodicTasks(conductor, opts.periodic ? opts.periodic(all) : all);
@@ -63,7 +68,8 @@ export async function startConductor(opts: ConductorOptions): Promise<RunningCon
         new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_ON_STOP_MS))),
       ]);
       clearTimeout(timer);
-      if (ownDb) await db.$disconnect();
+      if (!opts.db) await db.$disconnect();
+      if (!opts.sql) await sql.end();
     },
   };
 }

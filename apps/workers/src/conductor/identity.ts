@@ -11,8 +11,12 @@ import {
   type TokenData,
   type User,
 } from "@nimbus/rpc";
-import type { Sql } from "./repositories/db";
-import { holdsRoleAnywhere, rolesNamed, rolesOn } from "./repositories/identity";
+import {
+  holdsRoleAnywhere,
+  rolesNamed,
+  rolesOn,
+  type IdentityDb as Sql,
+} from "./repositories/identity";
 
 /** The same answer whatever failed, so a caller cannot tell a wrong password from a missing user. */
 export const authFailed = () =>

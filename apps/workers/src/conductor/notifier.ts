@@ -53,11 +53,11 @@ export interface Notifier {
 
 export function createNotifier(deps: {
   bus: Bus;
-  db: Sql;
+  sql: Sql;
   logger: Logger;
   liveness: () => Liveness;
 }): Notifier {
-  const { bus, db, logger } = deps;
+  const { bus, sql, logger } = deps;
   const pending = new Set<Promise<void>>();
   /** the last publish queued per subject */
   const tails = new Map<string, Promise<void>>();
@@ -104,13 +104,13 @@ export function createNotifier(deps: {
       ),
     actionChanged: (actionId, instance, ctx) =>
       runRead(instance.uuid, `action:${actionId}`, "instance.action", async () => {
-        const action = await getAction(db, actionId);
+        const action = await getAction(sql, actionId);
         if (action)
           await bus.publish(instanceActionEvent, { instanceName: instance.name, action }, { ctx });
       }),
     latestAction: (uuid, action, instanceName, ctx) =>
       runRead(uuid, `latest:${uuid}:${action}`, "instance.action", async () => {
-        const model = await getAction(db, { uuid, action });
+        const model = await getAction(sql, { uuid, action });
         if (model) await bus.publish(instanceActionEvent, { instanceName, action: model }, { ctx });
       }),
     actionRecorded: (action, instanceName, ctx) =>
@@ -119,7 +119,7 @@ export function createNotifier(deps: {
       ),
     nodeChanged: (nodeId, ctx) =>
       runRead(`node:${nodeId}`, `node:${nodeId}`, "compute_node.update", async () => {
-        const row = await getNode(db, nodeId);
+        const row = await getNode(sql, nodeId);
         if (row) {
           await bus.publish(
             computeNodeUpdateEvent,

@@ -40,7 +40,7 @@ import type { z } from "zod";
 import { parseConductorConfig } from "./config";
 import { startConductor, type RunningConductor } from "./conductor";
 import type { Conductor } from "./deps";
-import { openDatabase, type Db } from "./repositories/db";
+import { openDatabase, type Db, type SqlPool } from "./repositories/db";
 
 export const PROJECT = "0123456789abcdef0123456789abcdef";
 export const OTHER_PROJECT = "fedcba9876543210fedcba9876543210";
@@ -61,7 +61,10 @@ export const adminCtx = (projectId = PROJECT) =>
 
 export interface Harness {
   testDb: TestDatabase;
+  /** Prisma's typed client on the test database (for assertions that read it another way) */
   db: Db;
+  /** the conductor's own pool (repository functions run on it) */
+  sql: SqlPool;
   bus: MemoryBus;
   conductor: Conductor;
   running: RunningConductor;
@@ -111,6 +114,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   return {
     testDb,
     db,
+    sql: running.conductor.sql,
     bus,
     conductor: running.conductor,
     running,

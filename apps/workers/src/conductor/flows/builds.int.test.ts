@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 beforeEach(async () => {
   await h.bus.idle();
-  await transaction(h.db, async (tx) => {
+  await transaction(h.sql, async (tx) => {
     await tx.$executeRaw`UPDATE instances SET deleted = id, vm_state = 'deleted' WHERE deleted = 0`;
     await tx.$executeRaw`DELETE FROM allocations`;
     await tx.$executeRaw`UPDATE compute_nodes SET vcpus_used = 0, memory_mb_used = 0, local_gb_used = 0, running_vms = 0`;
@@ -92,7 +92,7 @@ describe("claims", () => {
     const outcomes = await Promise.all(
       waiting.map((s) =>
         claimBuild(
-          h.db,
+          h.sql,
           {
             uuid: s.uuid,
             nodeId: node.id,
@@ -115,7 +115,7 @@ describe("claims", () => {
     // A second claim of a placed instance changes nothing.
     const placed = waiting.find((_, i) => outcomes[i] === "claimed")!;
     const again = await claimBuild(
-      h.db,
+      h.sql,
       {
         uuid: placed.uuid,
         nodeId: node.id,

@@ -69,7 +69,7 @@ export function resourcesOf(flavor: {
 
 /** Handle conductor.schedule_and_build: place every instance of `uuids` still waiting for a host. */
 export async function scheduleAndBuild(c: Conductor, uuids: string[], meta: Meta): Promise<void> {
-  const records = await instances.getInstancesByUuid(c.db, uuids);
+  const records = await instances.getInstancesByUuid(c.sql, uuids);
   const pending: Pending[] = [];
   for (const record of records) {
     const { instance } = record;
@@ -111,7 +111,7 @@ export async function scheduleAndBuild(c: Conductor, uuids: string[], meta: Meta
 async function scheduleGroup(c: Conductor, items: Pending[], meta: Meta): Promise<void> {
   const first = items[0]!;
   const group = first.spec.groupUuid
-    ? await findServerGroup(c.db, first.spec.groupUuid, null)
+    ? await findServerGroup(c.sql, first.spec.groupUuid, null)
     : null;
   const lostClaims = new Set<string>();
   let left = items;
@@ -136,7 +136,7 @@ async function scheduleGroup(c: Conductor, items: Pending[], meta: Meta): Promis
             group: group && {
               uuid: group.uuid,
               policy: group.policy,
-              hosts: await groupHosts(c.db, group.id),
+              hosts: await groupHosts(c.sql, group.id),
             },
             ignoreHosts: first.spec.ignoreHosts,
           },
@@ -206,7 +206,7 @@ async function claimFirstFitting(
     const spec: StoredSpec = { ...p.spec, attempt: p.spec.attempt + 1 };
     const now = c.now();
     const outcome = await claimBuild(
-      c.db,
+      c.sql,
       {
         uuid: instance.uuid,
         nodeId: choice.nodeId,
@@ -282,7 +282,7 @@ async function castBuild(c: Conductor, record: InstanceRecord, spec: StoredSpec,
 
 async function recast(c: Conductor, record: InstanceRecord, spec: StoredSpec, meta: Meta) {
   const { instance } = record;
-  if (!(await specs.bumpAttempt(c.db, instance.uuid, instance.host!, spec.attempt, c.now())))
+  if (!(await specs.bumpAttempt(c.sql, instance.uuid, instance.host!, spec.attempt, c.now())))
     return;
   meta.logger.info({ uuid: instance.uuid, host: instance.host }, "casting a placed build again");
   await castBuild(c, record, { ...spec, attempt: spec.attempt + 1 }, meta);
@@ -300,7 +300,7 @@ async function noValidHost(
   const now = c.now();
   const details = explanation ? explanationDetails(explanation) : null;
   const fault = withLastFailure(message, p.spec.lastFailure);
-  const actionId = await transaction(c.db, async (tx) => {
+  const actionId = await transaction(c.sql, async (tx) => {
     const applied = await instances.updateInstance(
       tx,
       uuid,
@@ -344,7 +344,7 @@ export async function failBuild(
   meta: Meta,
 ): Promise<{ rescheduled: boolean }> {
   const now = c.now();
-  const outcome = await transaction(c.db, async (tx) => {
+  const outcome = await transaction(c.sql, async (tx) => {
     const record = await instances.lockInstance(tx, f.uuid);
     if (!record || record.instance.host !== f.host || record.instance.vmState !== "building")
       return null;
@@ -427,6 +427,6 @@ export async function failBuild(
 }
 
 export async function publishInstance(c: Conductor, uuid: string, ctx: RequestContext) {
-  const record = await instances.getInstance(c.db, uuid, { projectId: null, withDeleted: true });
+  const record = await instances.getInstance(c.sql, uuid, { projectId: null, withDeleted: true });
   if (record) c.notifier.instanceUpdated(record.instance, ctx);
 }

@@ -26,7 +26,7 @@ export async function finishDelete(
   onlyIf: (current: { host: string | null; taskState: string | null }) => boolean,
 ): Promise<DeleteOutcome> {
   const now = c.now();
-  const outcome = await transaction(c.db, async (tx) => {
+  const outcome = await transaction(c.sql, async (tx) => {
     const record = await instances.lockInstance(tx, uuid);
     if (!record || !onlyIf(record.instance)) return null;
     const nodeId = await releaseAllocation(tx, uuid);

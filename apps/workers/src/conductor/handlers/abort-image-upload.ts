@@ -5,6 +5,6 @@ import { requeueImage } from "../repositories/images";
 
 export const abortImageUploadHandler = (c: Conductor) =>
   handler(abortImageUpload, async (req) => {
-    await requeueImage(c.db, req.id, c.now());
+    await requeueImage(c.sql, req.id, c.now());
     return {};
   });

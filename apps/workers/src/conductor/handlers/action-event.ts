@@ -6,7 +6,7 @@ import { getInstance } from "../repositories/instances";
 
 export const actionEventHandler = (c: Conductor) =>
   handler(actionEvent, async (req, meta) => {
-    const actionId = await actions.findActionId(c.db, req.uuid, meta.ctx.requestId);
+    const actionId = await actions.findActionId(c.sql, req.uuid, meta.ctx.requestId);
     if (actionId === null) {
       throw new RpcError(
         "not_found",
@@ -14,10 +14,10 @@ export const actionEventHandler = (c: Conductor) =>
       );
     }
     const now = c.now();
-    if (req.phase === "start") await actions.startEvent(c.db, actionId, req.event, req.host, now);
+    if (req.phase === "start") await actions.startEvent(c.sql, actionId, req.event, req.host, now);
     else {
       await actions.finishEvent(
-        c.db,
+        c.sql,
         actionId,
         req.event,
         {
@@ -29,7 +29,7 @@ export const actionEventHandler = (c: Conductor) =>
         now,
       );
     }
-    const record = await getInstance(c.db, req.uuid, { projectId: null, withDeleted: true });
+    const record = await getInstance(c.sql, req.uuid, { projectId: null, withDeleted: true });
     c.notifier.actionChanged(
       actionId,
       { uuid: req.uuid, name: record?.instance.name ?? "" },

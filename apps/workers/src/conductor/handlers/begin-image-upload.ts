@@ -7,7 +7,7 @@ import { setImageStatus } from "../repositories/images";
 
 export const beginImageUploadHandler = (c: Conductor) =>
   handler(beginImageUpload, async (req) =>
-    transaction(c.db, async (tx) => {
+    transaction(c.sql, async (tx) => {
       const image = await lockOwnImage(
         tx,
         req.id,

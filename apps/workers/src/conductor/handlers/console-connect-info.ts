@@ -12,14 +12,14 @@ import { isUuid } from "./get-server";
 export const consoleConnectInfoHandler = (c: Conductor) =>
   handler(consoleConnectInfo, async (req, meta) => {
     if (!isUuid(req.uuid)) throw instanceNotFound(req.uuid);
-    const record = await getInstance(c.db, req.uuid, { projectId: req.projectId });
+    const record = await getInstance(c.sql, req.uuid, { projectId: req.projectId });
     if (!record) throw instanceNotFound(req.uuid);
     const { instance } = record;
     const host = instance.host;
     if (!host || !hasConsole(instance)) {
       throw new RpcError("conflict", `Instance ${req.uuid} is not ready`);
     }
-    const service = await computeServiceOf(c.db, host);
+    const service = await computeServiceOf(c.sql, host);
     if (!service || !isServiceUp(service, c.liveness())) {
       throw new RpcError("conflict", `Compute service of ${host} is unavailable at this time.`);
     }

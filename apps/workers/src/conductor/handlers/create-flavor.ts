@@ -7,7 +7,7 @@ import { getFlavor, insertFlavor } from "../repositories/flavors";
 export const createFlavorHandler = (c: Conductor) =>
   handler(createFlavor, async (req, meta) => {
     const flavorid = req.flavorid ?? randomUUID();
-    const outcome = await insertFlavor(c.db, { ...req, flavorid }, c.now());
+    const outcome = await insertFlavor(c.sql, { ...req, flavorid }, c.now());
     if (outcome === "name") {
       throw new RpcError("conflict", `Flavor with name ${req.name} already exists.`);
     }
@@ -15,7 +15,7 @@ export const createFlavorHandler = (c: Conductor) =>
       throw new RpcError("conflict", `Flavor with ID ${flavorid} already exists.`);
     }
     meta.logger.info({ flavorid, name: req.name }, "flavor created");
-    const flavor = await getFlavor(c.db, flavorid, null);
+    const flavor = await getFlavor(c.sql, flavorid, null);
     if (!flavor) throw new Error(`flavor ${flavorid} vanished right after its creation`);
     return flavor;
   });

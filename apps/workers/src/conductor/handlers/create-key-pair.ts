@@ -9,7 +9,7 @@ import { projectQuotas } from "../repositories/quotas";
 export const createKeyPairHandler = (c: Conductor) =>
   handler(createKeyPair, async (req, meta) => {
     const now = c.now();
-    const keyPair = await transaction(c.db, async (tx) => {
+    const keyPair = await transaction(c.sql, async (tx) => {
       await lockUserQuota(tx, req.userId, now);
       const limit = (await projectQuotas(tx, req.projectId)).limits.key_pairs;
       if (limit >= 0 && (await countKeyPairs(tx, req.userId)) + 1 > limit) {

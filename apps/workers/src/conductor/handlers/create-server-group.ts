@@ -16,7 +16,7 @@ export const createServerGroupHandler = (c: Conductor) =>
     }
     const uuid = randomUUID();
     const now = c.now();
-    const group = await transaction(c.db, async (tx) => {
+    const group = await transaction(c.sql, async (tx) => {
       await lockProjectQuota(tx, projectId, now);
       const { limits, usage } = await projectQuotas(tx, projectId);
       if (limits.server_groups >= 0 && usage.server_groups + 1 > limits.server_groups) {

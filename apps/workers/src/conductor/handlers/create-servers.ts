@@ -61,14 +61,14 @@ export const createServersHandler = (c: Conductor) =>
     const isAdmin = ctx.isAdmin === true;
 
     const [flavor, image, keyPair, group] = await Promise.all([
-      findUsableFlavor(c.db, req.flavorRef, projectId, isAdmin),
+      findUsableFlavor(c.sql, req.flavorRef, projectId, isAdmin),
       isUuid(req.imageRef)
-        ? findVisibleImage(c.db, req.imageRef, isAdmin ? null : projectId)
+        ? findVisibleImage(c.sql, req.imageRef, isAdmin ? null : projectId)
         : null,
-      req.keyName === null ? null : findKeyPair(c.db, userId, req.keyName),
+      req.keyName === null ? null : findKeyPair(c.sql, userId, req.keyName),
       req.serverGroup === null
         ? null
-        : findServerGroup(c.db, req.serverGroup, isAdmin ? null : projectId),
+        : findServerGroup(c.sql, req.serverGroup, isAdmin ? null : projectId),
     ]);
     // Nova's answers (HTTP 400) for references the caller cannot use; a flavor that is disabled or
     // private to other projects is as unknown as one that does not exist.
@@ -165,7 +165,7 @@ export const createServersHandler = (c: Conductor) =>
     // for each other only for the count and the commit. The count sees every create committed
     // before the lock was granted, plus this one's own rows.
     const record = (count: number) =>
-      transaction(c.db, async (tx): Promise<NewInstance[] | "replay" | { fewer: number }> => {
+      transaction(c.sql, async (tx): Promise<NewInstance[] | "replay" | { fewer: number }> => {
         if (!(await rememberMessage(tx, meta.messageId, now))) return "replay";
         const rows = rowsFor(count);
         const uuids = rows.map((r) => r.uuid);
@@ -234,7 +234,7 @@ export const createServersHandler = (c: Conductor) =>
         { reservationId },
         "create_servers ran before for this message; answering again",
       );
-      const servers = (await getByReservation(c.db, reservationId, projectId)).map(
+      const servers = (await getByReservation(c.sql, reservationId, projectId)).map(
         (r) => r.instance,
       );
       return { reservationId, servers };

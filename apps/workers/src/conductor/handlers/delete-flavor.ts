@@ -6,7 +6,7 @@ import { flavorNotFound } from "./get-flavor";
 
 export const deleteFlavorHandler = (c: Conductor) =>
   handler(deleteFlavor, async (req, meta) => {
-    if (!(await removeFlavor(c.db, req.flavorid))) throw flavorNotFound(req.flavorid);
+    if (!(await removeFlavor(c.sql, req.flavorid))) throw flavorNotFound(req.flavorid);
     meta.logger.info({ flavorid: req.flavorid }, "flavor deleted");
     return {};
   });

@@ -7,7 +7,7 @@ import { markImageDeleted } from "../repositories/images";
 
 export const deleteImageHandler = (c: Conductor) =>
   handler(deleteImage, async (req, meta) => {
-    const location = await transaction(c.db, async (tx) => {
+    const location = await transaction(c.sql, async (tx) => {
       const image = await lockOwnImage(tx, req.id, req.projectId, "You do not own this image");
       if (image.protected) {
         throw new RpcError("forbidden", `Image ${image.id} is protected and cannot be deleted.`);

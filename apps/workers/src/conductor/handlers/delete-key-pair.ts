@@ -6,7 +6,7 @@ import { keyPairNotFound } from "./get-key-pair";
 
 export const deleteKeyPairHandler = (c: Conductor) =>
   handler(deleteKeyPair, async (req, meta) => {
-    if (!(await removeKeyPair(c.db, req.userId, req.name, c.now()))) {
+    if (!(await removeKeyPair(c.sql, req.userId, req.name, c.now()))) {
       throw keyPairNotFound(req.name, req.userId);
     }
     meta.logger.info({ name: req.name, userId: req.userId }, "key pair deleted");

@@ -5,7 +5,7 @@ import { deleteProjectLimits } from "../repositories/quotas";
 
 export const deleteQuotasHandler = (c: Conductor) =>
   handler(deleteQuotas, async (req, meta) => {
-    await deleteProjectLimits(c.db, req.projectId);
+    await deleteProjectLimits(c.sql, req.projectId);
     meta.logger.info({ projectId: req.projectId }, "quotas reset to the defaults");
     return {};
   });

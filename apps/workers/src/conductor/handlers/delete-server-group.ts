@@ -7,7 +7,7 @@ import { groupNotFound } from "./get-server-group";
 
 export const deleteServerGroupHandler = (c: Conductor) =>
   handler(deleteServerGroup, async (req, meta) => {
-    if (!(await transaction(c.db, (tx) => removeGroup(tx, req.uuid, c.now())))) {
+    if (!(await transaction(c.sql, (tx) => removeGroup(tx, req.uuid, c.now())))) {
       throw groupNotFound(req.uuid);
     }
     meta.logger.info({ uuid: req.uuid }, "server group deleted");

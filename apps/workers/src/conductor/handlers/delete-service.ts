@@ -6,9 +6,9 @@ import { serviceNotFound } from "./update-service";
 
 export const deleteServiceHandler = (c: Conductor) =>
   handler(deleteService, async (req, meta) => {
-    const row = await getServiceRow(c.db, req.ref);
+    const row = await getServiceRow(c.sql, req.ref);
     if (!row) throw serviceNotFound(req.ref);
-    if (!(await deleteServiceIfEmpty(c.db, row, c.now()))) {
+    if (!(await deleteServiceIfEmpty(c.sql, row, c.now()))) {
       throw new RpcError(
         "conflict",
         "Unable to delete compute service that is hosting instances. Migrate or delete the instances first.",

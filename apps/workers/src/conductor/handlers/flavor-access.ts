@@ -13,7 +13,7 @@ import { flavorNotFound } from "./get-flavor";
 export const flavorAccessHandler = (c: Conductor) =>
   handler(flavorAccess, async (req, meta) => {
     const { flavorid, change } = req;
-    const projects = await transaction(c.db, async (tx) => {
+    const projects = await transaction(c.sql, async (tx) => {
       const flavor = await lockFlavorForAccess(tx, flavorid);
       if (!flavor) throw flavorNotFound(flavorid);
       if (change?.action === "add") {

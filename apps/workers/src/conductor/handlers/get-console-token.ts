@@ -4,4 +4,4 @@ import type { Conductor } from "../deps";
 import { findToken } from "../repositories/console-tokens";
 
 export const getConsoleTokenHandler = (c: Conductor) =>
-  handler(getConsoleToken, async (req) => ({ record: await findToken(c.db, req.tokenHash) }));
+  handler(getConsoleToken, async (req) => ({ record: await findToken(c.sql, req.tokenHash) }));

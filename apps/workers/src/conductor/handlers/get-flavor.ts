@@ -8,7 +8,7 @@ export const flavorNotFound = (flavorid: string) =>
 
 export const getFlavorHandler = (c: Conductor) =>
   handler(getFlavor, async (req) => {
-    const flavor = await readFlavor(c.db, req.flavorid, req.projectId);
+    const flavor = await readFlavor(c.sql, req.flavorid, req.projectId);
     if (!flavor) throw flavorNotFound(req.flavorid);
     return flavor;
   });

@@ -6,7 +6,7 @@ import { isUuid } from "./get-server";
 
 export const getImageHandler = (c: Conductor) =>
   handler(getImage, async (req) => {
-    const image = isUuid(req.id) ? await findVisibleImage(c.db, req.id, req.projectId) : null;
+    const image = isUuid(req.id) ? await findVisibleImage(c.sql, req.id, req.projectId) : null;
     if (!image) throw new RpcError("not_found", `Image ${req.id} could not be found.`);
     return image;
   });

@@ -8,7 +8,7 @@ export const keyPairNotFound = (name: string, userId: string) =>
 
 export const getKeyPairHandler = (c: Conductor) =>
   handler(getKeyPair, async (req) => {
-    const keyPair = await readKeyPair(c.db, req.userId, req.name);
+    const keyPair = await readKeyPair(c.sql, req.userId, req.name);
     if (!keyPair) throw keyPairNotFound(req.name, req.userId);
     return keyPair;
   });

@@ -4,4 +4,4 @@ import type { Conductor } from "../deps";
 import { projectQuotas } from "../repositories/quotas";
 
 export const getQuotasHandler = (c: Conductor) =>
-  handler(getQuotas, (req) => projectQuotas(c.db, req.projectId));
+  handler(getQuotas, (req) => projectQuotas(c.sql, req.projectId));

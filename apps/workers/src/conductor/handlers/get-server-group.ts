@@ -8,7 +8,7 @@ export const groupNotFound = (uuid: string) =>
 
 export const getServerGroupHandler = (c: Conductor) =>
   handler(getServerGroup, async (req) => {
-    const group = await readGroup(c.db, req.uuid);
+    const group = await readGroup(c.sql, req.uuid);
     if (!group) throw groupNotFound(req.uuid);
     return group;
   });

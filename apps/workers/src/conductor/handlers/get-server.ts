@@ -11,7 +11,7 @@ export const getServerHandler = (c: Conductor) =>
   handler(getServer, async (req) => {
     // A name where an id is expected is "not found" (clients then search by name).
     if (!isUuid(req.uuid)) throw instanceNotFound(req.uuid);
-    const record = await getInstance(c.db, req.uuid, { projectId: req.projectId });
+    const record = await getInstance(c.sql, req.uuid, { projectId: req.projectId });
     if (!record) throw instanceNotFound(req.uuid);
     return record.instance;
   });

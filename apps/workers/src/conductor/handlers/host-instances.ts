@@ -10,7 +10,7 @@ const DELETED_WINDOW_MS = 30 * 24 * 3600 * 1000;
 export const hostInstancesHandler = (c: Conductor) =>
   handler(hostInstances, async (req) => {
     const { live, deletedUuids } = await instancesOnHost(
-      c.db,
+      c.sql,
       req.host,
       new Date(c.now().getTime() - DELETED_WINDOW_MS),
     );

@@ -7,5 +7,5 @@ import { toComputeNode } from "../repositories/mapping";
 export const hostStatesHandler = (c: Conductor) =>
   handler(hostStates, async () => {
     const liveness = c.liveness();
-    return { nodes: (await listNodes(c.db)).map((row) => toComputeNode(row, liveness)) };
+    return { nodes: (await listNodes(c.sql)).map((row) => toComputeNode(row, liveness)) };
   });

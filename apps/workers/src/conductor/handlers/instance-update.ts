@@ -30,7 +30,7 @@ export const instanceUpdateHandler = (c: Conductor) =>
     const { ctx } = meta;
     const now = c.now();
     const ch = req.changes;
-    const outcome = await transaction(c.db, async (tx) => {
+    const outcome = await transaction(c.sql, async (tx) => {
       if (!(await rememberMessage(tx, meta.messageId, now))) {
         const done = await instances.getInstance(tx, req.uuid, {
           projectId: null,

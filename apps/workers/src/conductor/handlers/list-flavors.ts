@@ -5,7 +5,7 @@ import { listFlavors as readFlavors } from "../repositories/flavors";
 
 export const listFlavorsHandler = (c: Conductor) =>
   handler(listFlavors, async (req) => {
-    const flavors = await readFlavors(c.db, req);
+    const flavors = await readFlavors(c.sql, req);
     if (flavors === "marker") throw new RpcError("invalid", `marker [${req.marker}] not found`);
     return { flavors };
   });

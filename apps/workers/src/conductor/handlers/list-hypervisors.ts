@@ -10,15 +10,15 @@ export const listHypervisorsHandler = (c: Conductor) =>
     let afterId: number | undefined;
     if (req.marker !== undefined) {
       const marker = isUuid(req.marker)
-        ? (await listNodes(c.db, { uuid: req.marker }))[0]
+        ? (await listNodes(c.sql, { uuid: req.marker }))[0]
         : /^\d+$/.test(req.marker)
-          ? (await listNodes(c.db, { ids: [Number(req.marker)] }))[0]
+          ? (await listNodes(c.sql, { ids: [Number(req.marker)] }))[0]
           : undefined;
       if (!marker) throw new RpcError("invalid", `marker [${req.marker}] not found`);
       afterId = marker.id;
     }
     const rows = await listNodes(
-      c.db,
+      c.sql,
       {
         ...(typeof req.ref === "number" ? { ids: [req.ref] } : {}),
         ...(typeof req.ref === "string" ? { uuid: req.ref } : {}),
@@ -36,7 +36,7 @@ export const listHypervisorsHandler = (c: Conductor) =>
       );
     }
     const liveness = c.liveness();
-    const servers = req.withServers ? await serversOnNodes(c.db, rows) : null;
+    const servers = req.withServers ? await serversOnNodes(c.sql, rows) : null;
     return {
       hypervisors: rows.map((row) => ({
         ...toComputeNode(row, liveness),

@@ -7,7 +7,7 @@ export const listImagesHandler = (c: Conductor) =>
   handler(listImages, async (req) => {
     const { createdAt, updatedAt, ...filters } = req.filters;
     const at = (cmp: typeof createdAt) => cmp && { op: cmp.op, at: new Date(cmp.at) };
-    const outcome = await queryImages(c.db, {
+    const outcome = await queryImages(c.sql, {
       ...req,
       filters: { ...filters, createdAt: at(createdAt), updatedAt: at(updatedAt) },
     });

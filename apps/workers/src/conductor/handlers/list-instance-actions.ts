@@ -9,12 +9,12 @@ import { isUuid } from "./get-server";
 export const listInstanceActionsHandler = (c: Conductor) =>
   handler(listInstanceActions, async (req) => {
     if (!isUuid(req.uuid)) throw instanceNotFound(req.uuid);
-    const record = await getInstance(c.db, req.uuid, {
+    const record = await getInstance(c.sql, req.uuid, {
       projectId: req.projectId,
       withDeleted: true,
     });
     if (!record) throw instanceNotFound(req.uuid);
-    const actions = await listActions(c.db, req.uuid, {
+    const actions = await listActions(c.sql, req.uuid, {
       requestId: req.requestId,
       changesSince: req.changesSince ? new Date(req.changesSince) : undefined,
       changesBefore: req.changesBefore ? new Date(req.changesBefore) : undefined,

@@ -5,7 +5,7 @@ import { listKeyPairs as readKeyPairs } from "../repositories/key-pairs";
 
 export const listKeyPairsHandler = (c: Conductor) =>
   handler(listKeyPairs, async (req) => {
-    const keyPairs = await readKeyPairs(c.db, req.userId, req);
+    const keyPairs = await readKeyPairs(c.sql, req.userId, req);
     if (keyPairs === "marker") {
       throw new RpcError("invalid", `Marker ${req.marker} could not be found.`);
     }

@@ -5,5 +5,5 @@ import { listServerGroups as readGroups } from "../repositories/server-groups";
 
 export const listServerGroupsHandler = (c: Conductor) =>
   handler(listServerGroups, async (req) => ({
-    serverGroups: await readGroups(c.db, req.projectId, req),
+    serverGroups: await readGroups(c.sql, req.projectId, req),
   }));

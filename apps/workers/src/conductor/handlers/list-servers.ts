@@ -10,7 +10,7 @@ const MAX_LIMIT = 1000;
 export const listServersHandler = (c: Conductor) =>
   handler(listServers, async (req) => {
     const f = req.filters;
-    const outcome = await listServerIds(c.db, {
+    const outcome = await listServerIds(c.sql, {
       projectId: req.projectId,
       filters: {
         ...f,
@@ -29,5 +29,5 @@ export const listServersHandler = (c: Conductor) =>
             `Invalid regular expression in the name filter: ${outcome.message}`,
           );
     }
-    return { servers: (await getInstancesById(c.db, outcome.ids)).map((r) => r.instance) };
+    return { servers: (await getInstancesById(c.sql, outcome.ids)).map((r) => r.instance) };
   });

@@ -7,6 +7,6 @@ import { toService } from "../repositories/mapping";
 export const listServicesHandler = (c: Conductor) =>
   handler(listServices, async (req) => {
     const liveness = c.liveness();
-    const rows = await listServiceRows(c.db, { host: req.host, binary: req.binary });
+    const rows = await listServiceRows(c.sql, { host: req.host, binary: req.binary });
     return { services: rows.map((row) => toService(row, liveness)) };
   });

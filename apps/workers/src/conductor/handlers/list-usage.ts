@@ -5,7 +5,7 @@ import { usageInstances } from "../repositories/usage";
 
 export const listUsageHandler = (c: Conductor) =>
   handler(listUsage, async (req) => {
-    const instances = await usageInstances(c.db, {
+    const instances = await usageInstances(c.sql, {
       ...req,
       start: new Date(req.start),
       end: new Date(req.end),

@@ -12,7 +12,7 @@ import * as instances from "../repositories/instances";
 export const powerSyncHandler = (c: Conductor) =>
   handler(powerSync, async (req, meta) => {
     const reported = new Map(req.states.map((s) => [s.uuid, s.powerState]));
-    const idle = await instances.idleInstancesOnHost(c.db, req.host, [...reported.keys()]);
+    const idle = await instances.idleInstancesOnHost(c.sql, req.host, [...reported.keys()]);
     const changed: string[] = [];
     const stopped: { uuid: string; actionId: number }[] = [];
     for (const row of idle) {
@@ -23,11 +23,11 @@ export const powerSyncHandler = (c: Conductor) =>
       const shutDown =
         row.vmState === "active" && (power === PowerState.SHUTDOWN || power === PowerState.CRASHED);
       if (!shutDown) {
-        if (await instances.updateInstance(c.db, row.uuid, guard, { powerState: power }, now))
+        if (await instances.updateInstance(c.sql, row.uuid, guard, { powerState: power }, now))
           changed.push(row.uuid);
         continue;
       }
-      const actionId = await transaction(c.db, async (tx) => {
+      const actionId = await transaction(c.sql, async (tx) => {
         const applied = await instances.updateInstance(
           tx,
           row.uuid,
@@ -55,7 +55,7 @@ export const powerSyncHandler = (c: Conductor) =>
         stopped.push({ uuid: row.uuid, actionId });
       }
     }
-    const records = await instances.getInstancesByUuid(c.db, changed);
+    const records = await instances.getInstancesByUuid(c.sql, changed);
     for (const r of records) c.notifier.instanceUpdated(r.instance, meta.ctx);
     for (const s of stopped) {
       const name = records.find((r) => r.instance.uuid === s.uuid)?.instance.name ?? "";

@@ -6,8 +6,8 @@ import { classLimits, setClassLimits } from "../repositories/quotas";
 export const quotaClassHandler = (c: Conductor) =>
   handler(quotaClass, async (req, meta) => {
     if (Object.keys(req.set).length > 0) {
-      await setClassLimits(c.db, req.className, req.set, c.now());
+      await setClassLimits(c.sql, req.className, req.set, c.now());
       meta.logger.info({ className: req.className, limits: req.set }, "quota class updated");
     }
-    return { limits: await classLimits(c.db, req.className) };
+    return { limits: await classLimits(c.sql, req.className) };
   });

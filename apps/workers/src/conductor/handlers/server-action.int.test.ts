@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 beforeEach(async () => {
   await h.bus.idle();
-  await transaction(h.db, async (tx) => {
+  await transaction(h.sql, async (tx) => {
     await tx.$executeRaw`UPDATE instances SET deleted = id, vm_state = 'deleted' WHERE deleted = 0`;
     await tx.$executeRaw`DELETE FROM allocations`;
     await tx.$executeRaw`UPDATE compute_nodes SET vcpus_used = 0, memory_mb_used = 0, local_gb_used = 0, running_vms = 0`;

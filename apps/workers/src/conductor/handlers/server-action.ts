@@ -71,14 +71,15 @@ interface Call {
 export const serverActionHandler = (c: Conductor) =>
   handler(serverAction, async (req, meta) => {
     if (!isUuid(req.uuid)) throw instanceNotFound(req.uuid);
-    const record = await instances.getInstance(c.db, req.uuid, { projectId: req.projectId });
+    const record = await instances.getInstance(c.sql, req.uuid, { projectId: req.projectId });
     if (!record) throw instanceNotFound(req.uuid);
     const refusal = refuseServerAction(serverActions[req.action], record.instance, {
       isAdmin: meta.ctx.isAdmin === true,
     });
     if (refusal) {
       // The same request run twice (its first reply lost) finds its own action done: not a refusal.
-      if (await actions.actionOfRequest(c.db, req.uuid, meta.ctx.requestId)) return record.instance;
+      if (await actions.actionOfRequest(c.sql, req.uuid, meta.ctx.requestId))
+        return record.instance;
       throw new RpcError("conflict", refusal.message, { ...refusal });
     }
     const call: Call = {
@@ -130,7 +131,7 @@ async function swap(
   const read = record.instance;
   const now = c.now();
   try {
-    return await transaction(c.db, async (tx) => {
+    return await transaction(c.sql, async (tx) => {
       const applied = await instances.updateInstance(
         tx,
         read.uuid,
@@ -152,14 +153,14 @@ async function swap(
       isUniqueViolation(err) ||
       (err instanceof RpcError &&
         err.code === "conflict" &&
-        (await actions.actionOfRequest(c.db, read.uuid, call.ctx.requestId)) !== null);
+        (await actions.actionOfRequest(c.sql, read.uuid, call.ctx.requestId)) !== null);
     if (replay) return null;
     throw err;
   }
 }
 
 async function current(call: Call, withDeleted = false): Promise<Instance> {
-  const record = await instances.getInstance(call.c.db, call.record.instance.uuid, {
+  const record = await instances.getInstance(call.c.sql, call.record.instance.uuid, {
     projectId: null,
     withDeleted,
   });
@@ -184,13 +185,13 @@ async function castToHost(call: Call, instance: Instance, actionId: number): Pro
     );
     const now = c.now();
     await instances.updateInstance(
-      c.db,
+      c.sql,
       instance.uuid,
       { taskStates: [instance.taskState] },
       { taskState: call.record.instance.taskState },
       now,
     );
-    await actions.finishAction(c.db, actionId, now, true);
+    await actions.finishAction(c.sql, actionId, now, true);
     throw new RpcError(
       "unavailable",
       `Compute host ${instance.host} cannot be reached; try again later.`,
@@ -227,7 +228,7 @@ async function deleteWhatever(first: Call): Promise<Instance> {
       return await deleteServer(call);
     } catch (err) {
       if (attempt >= 5 || !isRpcError(err, "conflict")) throw err;
-      const fresh = await instances.getInstance(call.c.db, call.record.instance.uuid);
+      const fresh = await instances.getInstance(call.c.sql, call.record.instance.uuid);
       if (!fresh) throw instanceNotFound(call.record.instance.uuid);
       call = { ...call, record: fresh };
     }
@@ -237,12 +238,12 @@ async function deleteWhatever(first: Call): Promise<Instance> {
 async function deleteServer(call: Call): Promise<Instance> {
   const { c, record } = call;
   const host = record.instance.host;
-  const service = host === null ? null : await computeServiceOf(c.db, host);
+  const service = host === null ? null : await computeServiceOf(c.sql, host);
   if (host === null || !service || !isServiceUp(service, c.liveness())) {
     // Nobody can destroy a domain for us: the conductor deletes the record itself (the host
     // removes a leftover domain when it starts).
     try {
-      await actions.startAction(c.db, record.instance.uuid, startOf(call, c.now()));
+      await actions.startAction(c.sql, record.instance.uuid, startOf(call, c.now()));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
@@ -255,7 +256,7 @@ async function deleteServer(call: Call): Promise<Instance> {
     );
     if (done.deleted) return current(call, true);
     // Placed on a host meanwhile: go through the host after all.
-    const fresh = await instances.getInstance(c.db, record.instance.uuid);
+    const fresh = await instances.getInstance(c.sql, record.instance.uuid);
     if (!fresh) return current(call, true);
     return deleteServer({ ...call, record: fresh });
   }
@@ -267,7 +268,7 @@ async function resize(call: Call): Promise<Instance> {
   const read = record.instance;
   if (!read.host) throw new RpcError("conflict", `Instance ${read.uuid} is not on a compute host.`);
   if (!call.flavorRef) throw new RpcError("invalid", "Resize requires a flavorRef.");
-  const found = await findUsableFlavor(c.db, call.flavorRef, read.projectId, ctx.isAdmin === true);
+  const found = await findUsableFlavor(c.sql, call.flavorRef, read.projectId, ctx.isAdmin === true);
   if (!found || found.disabled) throw new RpcError("invalid", "Unable to locate requested flavor.");
   const next = found.snapshot;
   if (next.id === read.flavor.id) throw new RpcError("invalid", "Resize requires a flavor change.");
@@ -370,7 +371,7 @@ async function conductorOnly(call: Call): Promise<Instance> {
   const now = c.now();
   let actionId: number | null;
   try {
-    actionId = await transaction(c.db, async (tx) => {
+    actionId = await transaction(c.sql, async (tx) => {
       if (!(await instances.updateInstance(tx, read.uuid, {}, changes, now)))
         throw instanceNotFound(read.uuid);
       const id = await actions.startAction(tx, read.uuid, startOf(call, now, message));

@@ -5,7 +5,7 @@ import { recordReport } from "../repositories/hosts";
 
 export const serviceReportHandler = (c: Conductor) =>
   handler(serviceReport, async (req, meta) => {
-    const { service, previous, node } = await recordReport(c.db, req, c.now());
+    const { service, previous, node } = await recordReport(c.sql, req, c.now());
     if (!previous) meta.logger.info({ host: req.host, binary: req.binary }, "service registered");
     c.services.publishChanges(c, [service], meta.ctx);
     if (node?.changed) c.notifier.nodeChanged(node.id, systemContext());

@@ -10,8 +10,8 @@ import { takeBuild } from "../repositories/specs";
 
 export const startBuildHandler = (c: Conductor) =>
   handler(startBuild, async (req, meta) => {
-    const taken = await takeBuild(c.db, req.uuid, req.host, req.attempt, c.now());
-    const record = await getInstance(c.db, req.uuid);
+    const taken = await takeBuild(c.sql, req.uuid, req.host, req.attempt, c.now());
+    const record = await getInstance(c.sql, req.uuid);
     if (!taken) {
       // The same call run twice (its first reply lost) finds its own swap done: go on.
       const spec = record && specOf(record.spec);
@@ -29,7 +29,7 @@ export const startBuildHandler = (c: Conductor) =>
     }
     if (!record) return { proceed: false, instance: null };
     if (taken) {
-      await actions.startLatestEvent(c.db, req.uuid, "create", BUILD_EVENT, req.host, c.now());
+      await actions.startLatestEvent(c.sql, req.uuid, "create", BUILD_EVENT, req.host, c.now());
       c.notifier.instanceUpdated(record.instance, meta.ctx);
       c.notifier.latestAction(req.uuid, "create", record.instance.name, meta.ctx);
     }

@@ -6,6 +6,6 @@ import { insertToken } from "../repositories/console-tokens";
 
 export const storeConsoleTokenHandler = (c: Conductor) =>
   handler(storeConsoleToken, async (req) => {
-    if (!(await insertToken(c.db, req, c.now()))) throw instanceNotFound(req.instanceUuid);
+    if (!(await insertToken(c.sql, req, c.now()))) throw instanceNotFound(req.instanceUuid);
     return {};
   });

@@ -7,7 +7,7 @@ import { flavorNotFound } from "./get-flavor";
 
 export const updateFlavorExtraSpecsHandler = (c: Conductor) =>
   handler(updateFlavorExtraSpecs, async (req) => {
-    const specs = await transaction(c.db, (tx) =>
+    const specs = await transaction(c.sql, (tx) =>
       updateExtraSpecs(tx, req.flavorid, { set: req.set, unset: req.unset }, c.now()),
     );
     if (specs === "flavor") throw flavorNotFound(req.flavorid);

@@ -6,8 +6,8 @@ import { flavorNotFound } from "./get-flavor";
 
 export const updateFlavorHandler = (c: Conductor) =>
   handler(updateFlavor, async (req) => {
-    await setFlavorDescription(c.db, req.flavorid, req.description, c.now());
-    const flavor = await getFlavor(c.db, req.flavorid, null);
+    await setFlavorDescription(c.sql, req.flavorid, req.description, c.now());
+    const flavor = await getFlavor(c.sql, req.flavorid, null);
     if (!flavor) throw flavorNotFound(req.flavorid);
     return flavor;
   });

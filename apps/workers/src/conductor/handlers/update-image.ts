@@ -14,7 +14,7 @@ import { saveImage } from "../repositories/images";
 
 export const updateImageHandler = (c: Conductor) =>
   handler(updateImage, async (req) =>
-    transaction(c.db, async (tx) => {
+    transaction(c.sql, async (tx) => {
       const image = await lockOwnImage(tx, req.id, req.projectId, "You do not own this image");
       const f = req.fields;
       // Glance lets the formats change only before there is data in them.

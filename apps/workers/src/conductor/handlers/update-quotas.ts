@@ -10,7 +10,7 @@ import { belowUsage, projectQuotas, setProjectLimits } from "../repositories/quo
 export const updateQuotasHandler = (c: Conductor) =>
   handler(updateQuotas, async (req, meta) => {
     const now = c.now();
-    const quotas = await transaction(c.db, async (tx) => {
+    const quotas = await transaction(c.sql, async (tx) => {
       await lockProjectQuota(tx, req.projectId, now);
       if (!req.force) {
         const refusal = belowUsage(req.limits, (await projectQuotas(tx, req.projectId)).usage);

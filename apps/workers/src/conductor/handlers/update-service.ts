@@ -9,10 +9,10 @@ export const serviceNotFound = (ref: string | number) =>
 
 export const updateServiceHandler = (c: Conductor) =>
   handler(updateService, async (req, meta) => {
-    const row = await getServiceRow(c.db, req.ref);
+    const row = await getServiceRow(c.sql, req.ref);
     if (!row) throw serviceNotFound(req.ref);
     await updateServiceRow(
-      c.db,
+      c.sql,
       row.id,
       {
         disabled: req.disabled,
@@ -22,7 +22,7 @@ export const updateServiceHandler = (c: Conductor) =>
       },
       c.now(),
     );
-    const updated = (await getServiceRow(c.db, row.id))!;
+    const updated = (await getServiceRow(c.sql, row.id))!;
     meta.logger.info(
       {
         host: row.host,

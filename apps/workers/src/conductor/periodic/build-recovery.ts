@@ -26,10 +26,10 @@ export async function recoverBuilds(c: Conductor): Promise<RecoveryOutcome> {
   const outcome: RecoveryOutcome = { rescheduled: [], failedOver: [], deleted: [] };
 
   const stuckBefore = new Date(now.getTime() - c.config.NIMBUS_BUILD_STUCK_TIMEOUT * 1000);
-  const stuck = await instances.unplacedBuildsSince(c.db, stuckBefore, 1000);
+  const stuck = await instances.unplacedBuildsSince(c.sql, stuckBefore, 1000);
   if (stuck.length > 0) {
     // Touched, so the next sweep waits a full timeout again before casting once more.
-    await instances.touchInstances(c.db, stuck, now);
+    await instances.touchInstances(c.sql, stuck, now);
     await c.bus.cast(scheduleAndBuild, { instanceUuids: stuck }, { ctx });
     logger.warn(
       { count: stuck.length },
@@ -39,11 +39,11 @@ export async function recoverBuilds(c: Conductor): Promise<RecoveryOutcome> {
   }
 
   const liveness = c.liveness();
-  const downHosts = (await listServiceRows(c.db, { binary: "nova-compute" }))
+  const downHosts = (await listServiceRows(c.sql, { binary: "nova-compute" }))
     .filter((s) => !isServiceUp(s, liveness))
     .map((s) => s.host);
   const downBefore = new Date(now.getTime() - liveness.downTimeMs);
-  for (const { uuid, host } of await instances.instancesOnHosts(c.db, downHosts, {
+  for (const { uuid, host } of await instances.instancesOnHosts(c.sql, downHosts, {
     vmState: "building",
     before: downBefore,
   })) {
@@ -59,7 +59,7 @@ export async function recoverBuilds(c: Conductor): Promise<RecoveryOutcome> {
     );
     if (rescheduled) outcome.failedOver.push(uuid);
   }
-  for (const { uuid, host } of await instances.instancesOnHosts(c.db, downHosts, {
+  for (const { uuid, host } of await instances.instancesOnHosts(c.sql, downHosts, {
     taskState: "deleting",
     before: downBefore,
   })) {

@@ -26,7 +26,7 @@ export function periodicTasks(c: Conductor): PeriodicTask[] {
       intervalMs: config.NIMBUS_REPORT_INTERVAL * 1000,
       run: async (cc) => {
         const { service } = await recordReport(
-          cc.db,
+          cc.sql,
           { host: cc.bus.host, binary: "nova-conductor", version: "1" },
           cc.now(),
         );

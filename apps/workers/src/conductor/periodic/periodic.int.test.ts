@@ -389,7 +389,7 @@ describe("build recovery", () => {
     const before = await h.bus.call(hostInstances, { host }, { ctx: adminCtx() });
     expect(before.instances.map((i) => i.uuid)).toContain(s.uuid);
     await transaction(
-      h.db,
+      h.sql,
       (tx) =>
         tx.$executeRaw`UPDATE instances SET deleted = id, deleted_at = NOW(3) WHERE uuid = ${s.uuid}`,
     );
@@ -401,7 +401,7 @@ describe("build recovery", () => {
   it("a schedule_and_build for a deleted server does nothing", async () => {
     const s = await createOne();
     await transaction(
-      h.db,
+      h.sql,
       (tx) => tx.$executeRaw`UPDATE instances SET deleted = id WHERE uuid = ${s.uuid}`,
     );
     await h.bus.cast(scheduleAndBuild, { instanceUuids: [s.uuid] }, { ctx: userCtx() });

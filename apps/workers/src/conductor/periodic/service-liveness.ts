@@ -5,7 +5,7 @@ import type { Conductor } from "../deps";
 import { listServiceRows } from "../repositories/hosts";
 
 export async function checkServiceLiveness(c: Conductor): Promise<number> {
-  const rows = await listServiceRows(c.db);
+  const rows = await listServiceRows(c.sql);
   c.services.retain(new Set(rows.map((r) => r.id)));
   return c.services.publishChanges(c, rows, systemContext());
 }

@@ -1,12 +1,24 @@
-// The conductor's handle on the database, transactions that survive deadlocks, and the MySQL
-// error codes the repositories turn into answers. Nothing here leaks Prisma types upward: handlers
-// see `Db`/`Tx` only as opaque handles they pass back into repository functions.
-import { createDb, Prisma, type Db } from "@nimbus/db";
+// The conductor's handles on the database, transactions that survive deadlocks, and the MySQL
+// error codes the repositories turn into answers. Nothing here leaks driver or Prisma types upward:
+// handlers see `SqlPool`/`Tx` only as opaque handles they pass back into repository functions.
+//
+// Two doors to one database (packages/db): the driver's pool (`SqlPool`), which every repository
+// runs on, and Prisma's typed client (`Db`), kept for the identity repository's model queries and
+// for tests. Repository functions take `Sql`, which both satisfy.
+import {
+  createDb,
+  createSqlPool,
+  Prisma,
+  SqlError,
+  type Db,
+  type Sql,
+  type SqlPool,
+  type SqlSession,
+} from "@nimbus/db";
 
-export type { Db };
-export type Tx = Prisma.TransactionClient;
-/** Either the client or a transaction: anything repository reads can run on. */
-export type Sql = Db | Tx;
+export type { Db, Sql, SqlPool };
+/** A transaction (repository functions that must run in one say so by taking a Tx). */
+export type Tx = SqlSession;
 
 export { Prisma };
 
@@ -14,12 +26,24 @@ export function openDatabase(url: string, poolSize: number): Db {
   return createDb(url, { connectionLimit: poolSize });
 }
 
-/** The MySQL/MariaDB error number behind a Prisma error (typed or raw query), if any. */
+export function openSqlPool(url: string, poolSize: number): SqlPool {
+  return createSqlPool(url, { connectionLimit: poolSize });
+}
+
+/** The MySQL/MariaDB error number behind a failed statement (either door), if any. */
 export function mysqlCode(err: unknown): string | undefined {
+  if (err instanceof SqlError) return String(err.errno);
   if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
   const cause = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } })
     ?.driverAdapterError?.cause;
   return cause?.originalCode === undefined ? undefined : String(cause.originalCode);
+}
+
+/** The server's own message for a failed statement (either door). */
+export function mysqlMessage(err: unknown): string | undefined {
+  if (err instanceof SqlError) return err.sqlMessage ?? undefined;
+  return (err as { meta?: { driverAdapterError?: { cause?: { originalMessage?: string } } } }).meta
+    ?.driverAdapterError?.cause?.originalMessage;
 }
 
 export const isUniqueViolation = (err: unknown) =>
@@ -30,9 +54,7 @@ export const isUniqueViolation = (err: unknown) =>
  * Deadlock (1213), lock wait timeout (1205), or a deadlock on InnoDB's AUTO-INC lock, which
  * MariaDB reports as "Failed to read auto-increment value" (1467): the transaction may be run again.
  */
-const isTransient = (err: unknown) =>
-  ["1213", "1205", "1467"].includes(mysqlCode(err) ?? "") ||
-  (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2034");
+const isTransient = (err: unknown) => ["1213", "1205", "1467"].includes(mysqlCode(err) ?? "");
 
 /**
  * Run `fn` in a transaction; a deadlock rolls it back and runs it again (up to 4 tries).
@@ -42,10 +64,10 @@ const isTransient = (err: unknown) =>
  * their lock first and count after it, so the count sees everything committed before the lock was
  * granted.
  */
-export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function transaction<T>(pool: SqlPool, fn: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 });
+      return await pool.transaction(fn);
     } catch (err) {
       if (attempt >= 4 || !isTransient(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
@@ -53,5 +75,5 @@ export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promis
   }
 }
 
-/** An IN (...) list for tagged $queryRaw templates; callers make sure `values` is not empty. */
+/** An IN (...) list for tagged templates; callers make sure `values` is not empty. */
 export const inList = (values: readonly (string | number)[]) => Prisma.join(values);

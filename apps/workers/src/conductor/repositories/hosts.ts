@@ -4,7 +4,15 @@
 import { randomUUID } from "node:crypto";
 import type { NodeInventory } from "@nimbus/rpc";
 import { finishLatestEvent } from "./actions";
-import { inList, isUniqueViolation, Prisma, transaction, type Db, type Sql, type Tx } from "./db";
+import {
+  inList,
+  isUniqueViolation,
+  Prisma,
+  transaction,
+  type Sql,
+  type SqlPool,
+  type Tx,
+} from "./db";
 import type { ComputeNodeRow, NodeWithServiceRow, ServiceRow } from "./mapping";
 
 const SERVICE_COLUMNS = Prisma.sql`s.id, s.uuid, s.host, s.binary, s.topic, s.disabled,
@@ -77,7 +85,7 @@ const TOPICS: Record<string, string> = {
  * belong to the claims).
  */
 export async function recordReport(
-  db: Db,
+  db: SqlPool,
   report: ServiceReport,
   now: Date,
 ): Promise<ReportOutcome> {
@@ -113,7 +121,7 @@ export async function recordReport(
 }
 
 async function upsertNode(
-  db: Db,
+  db: SqlPool,
   service: ServiceRow,
   inv: NodeInventory,
   now: Date,
@@ -198,7 +206,7 @@ export async function updateServiceRow(
  * The host's servers are counted under the service's row lock, so a claim cannot slip in between.
  */
 export async function deleteServiceIfEmpty(
-  db: Db,
+  db: SqlPool,
   service: ServiceRow,
   now: Date,
 ): Promise<boolean> {
@@ -318,7 +326,7 @@ export type ClaimOutcome = "claimed" | "no_room" | "group_conflict" | "gone";
  * live, unplaced and scheduling), the node's usage grows if it still fits, the allocation is
  * recorded and the request spec saved. Anything short of all of it changes nothing.
  */
-export async function claimBuild(db: Db, claim: BuildClaim, now: Date): Promise<ClaimOutcome> {
+export async function claimBuild(db: SqlPool, claim: BuildClaim, now: Date): Promise<ClaimOutcome> {
   try {
     return await transaction(db, async (tx) => {
       if (claim.group) {

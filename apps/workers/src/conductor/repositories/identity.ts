@@ -2,7 +2,11 @@
 // out; password hashes leave this module only through `findLoginUser`, for the password check.
 import { randomBytes } from "node:crypto";
 import type { Project, Role, RoleAssignment, User } from "@nimbus/rpc";
-import { isUniqueViolation, Prisma, type Db, type Sql } from "./db";
+import { isUniqueViolation, Prisma, type Db } from "./db";
+
+/** This repository's model queries run on Prisma's typed client (or a transaction of it). */
+export type IdentityDb = Db | Prisma.TransactionClient;
+type Sql = IdentityDb;
 
 /** Keystone ids: 32 lowercase hex characters. */
 export const newKeystoneId = () => randomBytes(16).toString("hex");

@@ -2,7 +2,7 @@
 // page is one indexed query for the ids and one for the rows, however many servers there are.
 import type { SERVER_SORT_KEYS } from "@nimbus/rpc";
 import { statesFromStatus } from "@nimbus/rpc/domain";
-import { inList, mysqlCode, Prisma, type Sql } from "./db";
+import { inList, mysqlCode, mysqlMessage, Prisma, type Sql } from "./db";
 
 export type SortKey = (typeof SERVER_SORT_KEYS)[number];
 
@@ -145,14 +145,9 @@ export async function listServerIds(sql: Sql, q: ServerListQuery): Promise<ListO
     return { ids: rows.map((r) => r.id) };
   } catch (err) {
     // ER_REGEXP_ERROR: the name filter is not a valid regular expression.
-    if (mysqlCode(err) === "1139") return { error: "regex", message: regexMessage(err) };
+    if (mysqlCode(err) === "1139") {
+      return { error: "regex", message: mysqlMessage(err) ?? "invalid regular expression" };
+    }
     throw err;
   }
-}
-
-function regexMessage(err: unknown): string {
-  const cause = (
-    err as { meta?: { driverAdapterError?: { cause?: { originalMessage?: string } } } }
-  ).meta?.driverAdapterError?.cause?.originalMessage;
-  return cause ?? "invalid regular expression";
 }
