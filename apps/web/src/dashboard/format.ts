@@ -9,6 +9,12 @@ export function age(iso: string, now: number = Date.now()): string {
   return `${Math.floor(s / 86_400)} d`;
 }
 
+/** "just now", "3 min ago". */
+export const ago = (iso: string, now: number = Date.now()) => {
+  const a = age(iso, now);
+  return a === "just now" ? a : `${a} ago`;
+};
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
 /** A local date and time, e.g. "21 Nov 2026, 09:12:03". */

@@ -39,6 +39,14 @@ export function useLiveEvent<E extends keyof LiveEvents>(event: E, handler: Live
   }, [socket, event]);
 }
 
+// Signing out or switching project revokes the session's token, which ends its socket; while the
+// page is on its way elsewhere, that is expected, not a reason to send the user to sign in again.
+let leaving = false;
+/** Say the page is about to end its own session (sign-out, project switch); undo if that fails. */
+export function leavingSession(value: boolean) {
+  leaving = value;
+}
+
 /** How many recent actions the task drawer keeps. */
 export const RECENT_ACTIONS = 50;
 
@@ -125,10 +133,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       setValue({ state: "offline", socket });
       // The server ended the socket (token revoked or expired, roles changed): try again once;
       // a session that is gone is refused and sends the user to the sign-in page.
-      if (reason === "io server disconnect") socket.connect();
+      if (reason === "io server disconnect" && !leaving) socket.connect();
     });
     socket.on("connect_error", (err: Error & { data?: { reason?: string } }) => {
       const reason = err.data?.reason;
+      if (leaving) return;
       if (reason === "signed-out" || reason === "expired") return toSignIn("expired");
       setValue({ state: "offline", socket });
     });

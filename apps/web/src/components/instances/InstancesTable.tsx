@@ -179,7 +179,7 @@ export function InstancesTable({ allProjects = false }: { allProjects?: boolean 
         </div>
         <Select
           aria-label="Filter by status"
-          className="w-auto"
+          inline
           value={status}
           onChange={(e) => setStatus(e.target.value as typeof status)}
         >
@@ -382,7 +382,8 @@ export function InstancesTable({ allProjects = false }: { allProjects?: boolean 
           <div className="flex items-center gap-2">
             <Select
               aria-label="Rows per page"
-              className="h-8 w-auto text-xs"
+              inline
+              className="h-8 text-xs"
               value={limit}
               onChange={(e) => setLimit(Number(e.target.value))}
             >

@@ -88,7 +88,7 @@ function ChoiceRow({
         />
       </td>
       {cells.map((cell, i) => (
-        <td key={i} className={cn("px-3 py-2", i === 0 && "font-medium")}>
+        <td key={i} className={cn("px-3 py-2 whitespace-nowrap", i === 0 && "font-medium")}>
           {i === 0 ? <label htmlFor={id}>{cell}</label> : cell}
         </td>
       ))}

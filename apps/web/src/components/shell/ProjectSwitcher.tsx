@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Check, ChevronsUpDown, FolderKanban } from "lucide-react";
 import { useSession } from "../../dashboard/session";
+import { leavingSession } from "../../dashboard/live";
 import { errorMessage, useTRPC } from "../../dashboard/trpc";
 import {
   DropdownContent,
@@ -22,8 +23,11 @@ export function ProjectSwitcher() {
     trpc.session.switchProject.mutationOptions({
       // A new project is a new page: fresh caches, a live socket in the new project's room.
       onSuccess: () => window.location.assign("/project/instances"),
-      onError: (err) =>
-        toast({ tone: "error", title: "Could not switch project", message: errorMessage(err) }),
+      onMutate: () => leavingSession(true),
+      onError: (err) => {
+        leavingSession(false);
+        toast({ tone: "error", title: "Could not switch project", message: errorMessage(err) });
+      },
     }),
   );
   return (

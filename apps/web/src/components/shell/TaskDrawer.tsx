@@ -7,7 +7,7 @@ import { CheckCircle2, ListChecks, Loader2, XCircle } from "lucide-react";
 import Link from "next/link";
 import { createContext, useContext, useState, type ReactNode } from "react";
 import { actionLabel, actionState, type ActionState } from "../../dashboard/action-state";
-import { age, duration } from "../../dashboard/format";
+import { ago, duration } from "../../dashboard/format";
 import { errorMessage, useTRPC } from "../../dashboard/trpc";
 import type { ActionView } from "../../trpc/routers/servers/views";
 import { Sheet } from "../ui/dialog";
@@ -73,7 +73,7 @@ function TaskRow({ task, onOpen }: { task: ActionView; onOpen: () => void }) {
           <TaskStateLabel state={state} />
         </div>
         <div className="mt-0.5 flex gap-3 text-xs text-slate-500 tabular-nums dark:text-slate-400">
-          <time dateTime={task.startTime}>{age(task.startTime)} ago</time>
+          <time dateTime={task.startTime}>{ago(task.startTime)}</time>
           <span>
             {state === "running" ? "for" : "took"} {duration(task.startTime, task.finishTime)}
           </span>

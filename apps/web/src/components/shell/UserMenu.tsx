@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { LogOut } from "lucide-react";
 import { useSession } from "../../dashboard/session";
+import { leavingSession } from "../../dashboard/live";
 import { errorMessage, useTRPC } from "../../dashboard/trpc";
 import {
   DropdownContent,
@@ -19,8 +20,11 @@ export function UserMenu() {
   const logout = useMutation(
     trpc.session.logout.mutationOptions({
       onSuccess: () => window.location.assign("/login?reason=signed-out"),
-      onError: (err) =>
-        toast({ tone: "error", title: "Could not sign out", message: errorMessage(err) }),
+      onMutate: () => leavingSession(true),
+      onError: (err) => {
+        leavingSession(false);
+        toast({ tone: "error", title: "Could not sign out", message: errorMessage(err) });
+      },
     }),
   );
   const role = session.isAdmin ? "admin" : session.roles.includes("member") ? "member" : "reader";
@@ -35,7 +39,7 @@ export function UserMenu() {
             className="flex size-7 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold uppercase dark:bg-slate-700"
             aria-hidden
           >
-            {session.userName.slice(0, 2)}
+            {session.userName.slice(0, 1)}
           </span>
           <span className="hidden max-w-32 truncate md:inline">{session.userName}</span>
         </button>

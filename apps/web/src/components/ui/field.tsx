@@ -11,29 +11,38 @@ import {
 import { cn } from "./cn";
 
 export const controlClass =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-sm " +
+  "block rounded-md border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-sm " +
   "placeholder:text-slate-400 focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 focus:outline-none " +
   "disabled:cursor-not-allowed disabled:opacity-60 aria-invalid:border-rose-500 " +
   "dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-500";
 
+/** `inline`: as wide as its content (toolbars) instead of the whole row (forms). */
 export function Input({
   className,
   ref,
+  inline,
   ...rest
-}: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
-  return <input ref={ref} className={cn(controlClass, "h-9", className)} {...rest} />;
+}: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement>; inline?: boolean }) {
+  return (
+    <input ref={ref} className={cn(controlClass, "h-9", !inline && "w-full", className)} {...rest} />
+  );
 }
 
-export function Select({ className, children, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
+export function Select({
+  className,
+  children,
+  inline,
+  ...rest
+}: SelectHTMLAttributes<HTMLSelectElement> & { inline?: boolean }) {
   return (
-    <select className={cn(controlClass, "h-9 pr-8", className)} {...rest}>
+    <select className={cn(controlClass, "h-9 pr-8", !inline && "w-full", className)} {...rest}>
       {children}
     </select>
   );
 }
 
 export function Textarea({ className, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  return <textarea className={cn(controlClass, "py-2", className)} {...rest} />;
+  return <textarea className={cn(controlClass, "w-full py-2", className)} {...rest} />;
 }
 
 /** A label above a control, with a hint and an error below it (ids passed to the control). */
