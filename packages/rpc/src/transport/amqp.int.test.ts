@@ -384,6 +384,34 @@ describe("dead letters", () => {
 });
 
 describe("repair", () => {
+  it("answers the calls that waited in its queue while it reconnected", async () => {
+    // Prefetch 1 and a handler held shut: the first call is in hand, the others wait in the queue.
+    const worker = await open("conductor", "c1", { prefetch: 1 });
+    const web = await open("web", "w1");
+    const held = gate();
+    let started = 0;
+    await worker.serve({ service: "conductor" }, [
+      handler(ping, async (req) => {
+        started++;
+        await held.opened;
+        return { echo: req.echo, host: "c1" };
+      }),
+    ]);
+    const echoes = Array.from({ length: 10 }, (_, i) => String(i));
+    const calls = Promise.all(
+      echoes.map((echo) => web.call(ping, { echo }, { ctx, timeoutMs: 10_000 })),
+    );
+    await waitFor(() => started === 1, { what: "the first call in hand" });
+    // A queue deleted under the worker makes it reconnect; its backlog is delivered, and handled,
+    // while the new connection is still being set up.
+    let reconnected = false;
+    worker.on("connected", () => (reconnected = true));
+    await raw((ch) => ch.deleteQueue(queueNames.call("conductor", "c1")));
+    held.open();
+    await waitFor(() => reconnected, { what: "the worker to reconnect" });
+    expect((await calls).map((r) => r.echo)).toEqual(echoes);
+  });
+
   it("reconnects and declares a work queue again when it is deleted under a running server", async () => {
     const web = await open("web", "w1");
     const worker = await open("scheduler", "s1");

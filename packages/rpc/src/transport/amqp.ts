@@ -562,7 +562,7 @@ class AmqpBus extends EventEmitter implements Bus {
     };
     switch (outcome.action) {
       case "ack":
-        if (kind === "call" && outcome.reply) this.sendReply(msg, outcome.reply);
+        if (kind === "call" && outcome.reply) this.sendReply(session, msg, outcome.reply);
         settle(() => ch.ack(msg));
         return;
       case "retry":
@@ -570,7 +570,7 @@ class AmqpBus extends EventEmitter implements Bus {
         return;
       case "dead-letter":
         try {
-          await this.deadLetter(msg, deadLetterKey, outcome.reason, deliveryCount + 1);
+          await this.deadLetter(session, msg, deadLetterKey, outcome.reason, deliveryCount + 1);
           settle(() => ch.ack(msg));
         } catch (err) {
           this.logger.error({ err }, "could not dead-letter a message; it stays queued");
@@ -579,10 +579,15 @@ class AmqpBus extends EventEmitter implements Bus {
     }
   }
 
-  private sendReply(request: ConsumeMessage, reply: ReplyBody): void {
+  /**
+   * Replies go out on the connection that delivered the request. Not `this.session`: that is set
+   * only once setup() has attached every consumer, and the calls that waited in the queue while we
+   * were away (a broker restart) are delivered, and handled, before that.
+   */
+  private sendReply(session: Session, request: ConsumeMessage, reply: ReplyBody): void {
     const { replyTo, correlationId } = request.properties;
-    const session = this.session;
-    if (!replyTo || !session) return; // the caller times out, or its call is redelivered to us
+    // A closed session cannot ack either: the broker redelivers the call, which answers then.
+    if (!replyTo || session.closed) return;
     try {
       session.pub.publish("", String(replyTo), encodeReply(reply), {
         correlationId,
@@ -595,13 +600,13 @@ class AmqpBus extends EventEmitter implements Bus {
 
   /** Move a message to its dead-letter queue with the reason, confirmed before the original is acked. */
   private async deadLetter(
+    session: Session,
     msg: ConsumeMessage,
     key: string,
     reason: string,
     attempts: number,
   ): Promise<void> {
-    const session = this.session;
-    if (!session) throw new Error("not connected");
+    if (session.closed) throw new Error("not connected");
     const p = msg.properties;
     const out: OutboundMessage = {
       messageId: String(p.messageId ?? ""),
