@@ -109,7 +109,7 @@ test("signing in: the form, the API's refusal in words, then the instances", asy
   await page.getByLabel("User name").fill(member.userName);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong user name or password.");
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong user name or password.");
   await page.getByLabel("Password").fill(member.password);
   await page.getByLabel("Project").fill(member.projectName);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -344,7 +344,7 @@ test("signing out revokes the session", async () => {
   await page.getByRole("button", { name: /User menu$/ }).click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login\?reason=signed-out$/);
-  await expect(page.getByRole("status")).toHaveText("You have signed out.");
+  await expect(page.locator("form").getByRole("status")).toHaveText("You have signed out.");
   // The second browser shared nothing with the first: it is still signed in.
   const me = await watcher.context().request.get(`${stack.url}/api/trpc/session.me`);
   expect(me.status()).toBe(200);

@@ -30,6 +30,8 @@ export function toSignIn(reason?: "expired") {
 }
 
 function onError(err: unknown) {
+  // (On the sign-in page an UNAUTHORIZED is a wrong password, said by the form itself.)
+  if (window.location.pathname === "/login") return;
   if (isAppError(err) && err.data?.code === "UNAUTHORIZED") {
     toSignIn(err.data.sessionExpired ? "expired" : undefined);
   }
