@@ -32,18 +32,34 @@ describe("statesFromStatus", () => {
     const [only] = sel;
     expect(only?.vmState).toBe("active");
     expect(only && "exceptTaskStates" in only && only.exceptTaskStates).toContain("rebooting");
-    expect(only && "exceptTaskStates" in only && only.exceptTaskStates).not.toContain("powering-off");
+    expect(only && "exceptTaskStates" in only && only.exceptTaskStates).not.toContain(
+      "powering-off",
+    );
   });
 
   it("maps RESIZE to the resize task states of active and stopped servers", () => {
     expect(statesFromStatus("RESIZE")).toEqual([
-      { vmState: "active", taskStates: ["resize_prep", "resize_migrating", "resize_migrated", "resize_finish"] },
-      { vmState: "stopped", taskStates: ["resize_prep", "resize_migrating", "resize_migrated", "resize_finish"] },
+      {
+        vmState: "active",
+        taskStates: ["resize_prep", "resize_migrating", "resize_migrated", "resize_finish"],
+      },
+      {
+        vmState: "stopped",
+        taskStates: ["resize_prep", "resize_migrating", "resize_migrated", "resize_finish"],
+      },
     ]);
   });
 
   it("round-trips every status it returns", () => {
-    for (const status of ["ACTIVE", "BUILD", "SHUTOFF", "REBOOT", "HARD_REBOOT", "VERIFY_RESIZE", "ERROR"]) {
+    for (const status of [
+      "ACTIVE",
+      "BUILD",
+      "SHUTOFF",
+      "REBOOT",
+      "HARD_REBOOT",
+      "VERIFY_RESIZE",
+      "ERROR",
+    ]) {
       for (const sel of statesFromStatus(status)) {
         const task = "taskStates" in sel ? sel.taskStates[0]! : null;
         expect(statusFromState(sel.vmState, task)).toBe(status);

@@ -106,13 +106,21 @@ export const SERVER_STATUSES = [
 ] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
 
-const RESIZING: TaskState[] = ["resize_prep", "resize_migrating", "resize_migrated", "resize_finish"];
+const RESIZING: TaskState[] = [
+  "resize_prep",
+  "resize_migrating",
+  "resize_migrated",
+  "resize_finish",
+];
 const REBUILDING: TaskState[] = ["rebuilding", "rebuild_block_device_mapping", "rebuild_spawning"];
 const each = (states: TaskState[], status: ServerStatus) =>
   Object.fromEntries(states.map((s) => [s, status])) as Partial<Record<TaskState, ServerStatus>>;
 
 /** vm_state → (task_state → status), with a default per vm_state: Nova's _STATE_MAP. */
-const STATE_MAP: Record<VmState, { default: ServerStatus } & Partial<Record<TaskState, ServerStatus>>> = {
+const STATE_MAP: Record<
+  VmState,
+  { default: ServerStatus } & Partial<Record<TaskState, ServerStatus>>
+> = {
   active: {
     default: "ACTIVE",
     ...each(["rebooting", "reboot_pending", "reboot_started"], "REBOOT"),
@@ -157,7 +165,10 @@ export function statesFromStatus(status: string): StateSelector[] {
     const { default: dflt, ...byTask } = STATE_MAP[vmState];
     const entries = Object.entries(byTask) as Array<[TaskState, ServerStatus]>;
     if (dflt === wanted) {
-      out.push({ vmState, exceptTaskStates: entries.filter(([, s]) => s !== wanted).map(([t]) => t) });
+      out.push({
+        vmState,
+        exceptTaskStates: entries.filter(([, s]) => s !== wanted).map(([t]) => t),
+      });
     } else {
       const tasks = entries.filter(([, s]) => s === wanted).map(([t]) => t);
       if (tasks.length) out.push({ vmState, taskStates: tasks });

@@ -13,7 +13,9 @@ const server = (over: Partial<Parameters<typeof refuseServerAction>[1]> = {}) =>
 describe("refuseServerAction", () => {
   it("allows stop on an active server and refuses it on a stopped one in Nova's words", () => {
     expect(refuseServerAction(serverActions.stop, server(), { isAdmin: false })).toBeNull();
-    expect(refuseServerAction(serverActions.stop, server({ vmState: "stopped" }), { isAdmin: false })).toEqual({
+    expect(
+      refuseServerAction(serverActions.stop, server({ vmState: "stopped" }), { isAdmin: false }),
+    ).toEqual({
       reason: "state",
       attr: "vm_state",
       state: "stopped",
@@ -30,13 +32,19 @@ describe("refuseServerAction", () => {
 
   it("lets a hard reboot rescue a stuck soft reboot, but not the other way round", () => {
     const rebooting = server({ taskState: "rebooting" });
-    expect(refuseServerAction(serverActions["reboot-hard"], rebooting, { isAdmin: false })).toBeNull();
-    expect(refuseServerAction(serverActions["reboot-soft"], rebooting, { isAdmin: false })).not.toBeNull();
+    expect(
+      refuseServerAction(serverActions["reboot-hard"], rebooting, { isAdmin: false }),
+    ).toBeNull();
+    expect(
+      refuseServerAction(serverActions["reboot-soft"], rebooting, { isAdmin: false }),
+    ).not.toBeNull();
   });
 
   it("refuses actions on a server that never launched", () => {
     const building = server({ vmState: "active", launchedAt: null });
-    expect(refuseServerAction(serverActions.stop, building, { isAdmin: false })?.message).toMatch(/launched_at/);
+    expect(refuseServerAction(serverActions.stop, building, { isAdmin: false })?.message).toMatch(
+      /launched_at/,
+    );
   });
 
   it("allows delete in any state, even mid-build", () => {

@@ -45,7 +45,12 @@ export interface GuardedInstance {
 
 export type GuardRefusal =
   | { reason: "locked"; message: string }
-  | { reason: "state"; attr: "vm_state" | "task_state" | "launched_at"; state: string | null; message: string };
+  | {
+      reason: "state";
+      attr: "vm_state" | "task_state" | "launched_at";
+      state: string | null;
+      message: string;
+    };
 
 /** Why `action` cannot run on `instance` now, in Nova's words, or null if it can. */
 export function refuseServerAction(
@@ -56,7 +61,10 @@ export function refuseServerAction(
   if (action.respectsLock && instance.locked && !opts.isAdmin) {
     return { reason: "locked", message: `Instance ${instance.uuid} is locked` };
   }
-  const conflict = (attr: "vm_state" | "task_state" | "launched_at", state: string | null): GuardRefusal => ({
+  const conflict = (
+    attr: "vm_state" | "task_state" | "launched_at",
+    state: string | null,
+  ): GuardRefusal => ({
     reason: "state",
     attr,
     state,
