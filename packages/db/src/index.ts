@@ -47,5 +47,6 @@ export {
   type Sql,
   type SqlPool,
   type SqlSession,
+  type SqlTransaction,
   type StatementResult,
 } from "./sql";

@@ -189,4 +189,42 @@ describe("the raw door", () => {
     // A transaction that sent nothing has nothing to end.
     await expect(raw.transaction(async () => "nothing")).resolves.toBe("nothing");
   });
+
+  it("commits with the last statements in one round trip, and not at all if one fails", async () => {
+    const ids = async () =>
+      (
+        await raw.$queryRaw<{ message_id: string }[]>`
+          SELECT message_id FROM processed_messages WHERE message_id LIKE 'cw-%' ORDER BY 1`
+      ).map((r) => r.message_id);
+    const results = await raw.transaction(async (tx) => {
+      await tx.batch([
+        Prisma.sql`INSERT INTO processed_messages (message_id, handled_at) VALUES ('cw-1', ${new Date()})`,
+      ]);
+      return tx.commitWith([
+        Prisma.sql`INSERT INTO processed_messages (message_id, handled_at) VALUES ('cw-2', ${new Date()})`,
+        Prisma.sql`SELECT COUNT(*) AS n FROM processed_messages WHERE message_id LIKE 'cw-%'`,
+      ]);
+    });
+    expect(results).toEqual([
+      { rows: [], affectedRows: 1 },
+      { rows: [{ n: 2n }], affectedRows: 0 },
+    ]);
+    expect(await ids()).toEqual(["cw-1", "cw-2"]);
+    await expect(
+      raw.transaction((tx) =>
+        tx.commitWith([
+          Prisma.sql`INSERT INTO processed_messages (message_id, handled_at) VALUES ('cw-3', ${new Date()})`,
+          Prisma.sql`INSERT INTO processed_messages (message_id, handled_at) VALUES ('cw-1', ${new Date()})`,
+        ]),
+      ),
+    ).rejects.toSatisfy((e) => e instanceof SqlError && e.errno === 1062);
+    expect(await ids()).toEqual(["cw-1", "cw-2"]);
+    // After its commit a transaction takes nothing more.
+    await expect(
+      raw.transaction(async (tx) => {
+        await tx.commitWith([]);
+        await tx.batch([Prisma.sql`SELECT 1`]);
+      }),
+    ).rejects.toThrow("committed already");
+  });
 });

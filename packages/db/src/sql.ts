@@ -7,7 +7,7 @@
 // Prisma.join, Prisma.raw, Prisma.empty) and gives the same JavaScript values back (sql.int.test.ts
 // compares both doors on every column type of the schema), so a repository function runs on either.
 // On top of that: several statements in one round trip (`batch`), and transactions whose BEGIN
-// travels with their first statements.
+// travels with their first statements and whose COMMIT may travel with their last.
 import { availableParallelism } from "node:os";
 import * as mariadb from "mariadb";
 import { Prisma } from "./generated/prisma/client";
@@ -41,12 +41,22 @@ export interface SqlSession extends Sql {
   batch(statements: Prisma.Sql[]): Promise<StatementResult[]>;
 }
 
+/** A transaction: a session, plus ending it in the same round trip as its last statements. */
+export interface SqlTransaction extends SqlSession {
+  /**
+   * The statements, then COMMIT, in one round trip: the transaction's last step (nothing may be
+   * sent on it afterwards). If a statement fails, nothing is committed and the error is thrown.
+   */
+  commitWith(statements: Prisma.Sql[]): Promise<StatementResult[]>;
+}
+
 export interface SqlPool extends SqlSession {
   /**
-   * Run `fn` in a transaction on one connection: committed if it resolves, rolled back if it
-   * throws. BEGIN is sent with the transaction's first statements, not on its own.
+   * Run `fn` in a transaction on one connection: committed if it resolves (unless it committed
+   * with `commitWith`), rolled back if it throws. BEGIN is sent with the transaction's first
+   * statements, not on its own.
    */
-  transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   end(): Promise<void>;
 }
 
@@ -67,18 +77,29 @@ function normalize(result: unknown): StatementResult {
   return { rows: [], affectedRows: Number(ok.affectedRows ?? 0) };
 }
 
-/** Statements on `driver`; `prefix` (a BEGIN not sent yet) goes with the next round trip. */
-function session(driver: Driver, prefix?: { pending: string | null }): SqlSession {
-  const send = async (statements: Prisma.Sql[]): Promise<unknown[]> => {
-    const head = prefix?.pending ?? null;
-    if (prefix) prefix.pending = null;
-    const joined = Prisma.join(statements, ";\n");
-    if (head === null && statements.length === 1) {
-      return [await driver.query(joined.sql, joined.values)];
-    }
-    const sql = head === null ? joined.sql : `${head};\n${joined.sql}`;
-    const results = (await driver.query(sql, joined.values)) as unknown[];
-    return head === null ? results : results.slice(1);
+/** Where a transaction is: BEGIN not sent yet, open, or committed by commitWith. */
+interface TxState {
+  phase: "unsent" | "open" | "committed";
+}
+
+/** Statements on `driver`; in a transaction, BEGIN goes with the first round trip. */
+function session(driver: Driver, tx?: TxState) {
+  const send = async (statements: Prisma.Sql[], commit = false): Promise<unknown[]> => {
+    if (tx?.phase === "committed") throw new Error("the transaction was committed already");
+    const begin = tx?.phase === "unsent";
+    if (tx) tx.phase = "open";
+    const all = [
+      ...(begin ? [Prisma.sql`START TRANSACTION`] : []),
+      ...statements,
+      ...(commit ? [Prisma.sql`COMMIT`] : []),
+    ];
+    const joined = Prisma.join(all, ";\n");
+    const result = await driver.query(joined.sql, joined.values);
+    if (commit && tx) tx.phase = "committed";
+    // One statement gives its result; several, an array of theirs.
+    const results = all.length === 1 ? [result] : (result as unknown[]);
+    const first = begin ? 1 : 0;
+    return results.slice(first, first + statements.length);
   };
   return {
     async $queryRaw<T>(query: Template, ...values: unknown[]) {
@@ -89,9 +110,12 @@ function session(driver: Driver, prefix?: { pending: string | null }): SqlSessio
       const [result] = await send([toSql(query, values)]);
       return normalize(result).affectedRows;
     },
-    async batch(statements) {
+    async batch(statements: Prisma.Sql[]) {
       if (statements.length === 0) return [];
       return (await send(statements)).map(normalize);
+    },
+    async commitWith(statements: Prisma.Sql[]) {
+      return (await send(statements, true)).map(normalize);
     },
   };
 }
@@ -119,18 +143,19 @@ export function createSqlPool(url: string, options: PoolOptions = {}): SqlPool {
     decimalAsNumber: true,
     multipleStatements: true,
   });
+  const { commitWith: _noTransaction, ...statements } = session(pool);
   return {
-    ...session(pool),
+    ...statements,
     async transaction(fn) {
       const conn = await pool.getConnection();
-      const prefix = { pending: "START TRANSACTION" as string | null };
+      const state: TxState = { phase: "unsent" };
       try {
-        const result = await fn(session(conn, prefix));
-        // Nothing was sent: there is no transaction to end.
-        if (prefix.pending === null) await conn.query("COMMIT");
+        const result = await fn(session(conn, state));
+        // Nothing sent: no transaction to end; committed with its last statements: done.
+        if (state.phase === "open") await conn.query("COMMIT");
         return result;
       } catch (err) {
-        if (prefix.pending === null) await conn.query("ROLLBACK").catch(() => undefined);
+        if (state.phase === "open") await conn.query("ROLLBACK").catch(() => undefined);
         throw err;
       } finally {
         await conn.release();

@@ -12,26 +12,32 @@ import { resourcesOf, SCHEDULE_EVENT } from "../flows/builds";
 import { displayNameFor, sanitizeHostname } from "../hostname";
 import { decideInstanceCount } from "../quota";
 import type { StoredSpec } from "../request-spec";
-import { startActions } from "../repositories/actions";
+import { startActionsSql } from "../repositories/actions";
 import {
-  addGroupMembers,
-  countGroupMembers,
-  findKeyPair,
-  findServerGroup,
-  findUsableFlavor,
-  findVisibleImage,
-  lockProjectQuota,
-  quotaState,
+  addGroupMembersSql,
+  countGroupMembersSql,
+  keyPairSql,
+  lockProjectQuotaSql,
+  quotaStateSql,
+  serverGroupSql,
+  toCount,
+  toKeyPair,
+  toQuotaState,
+  toServerGroup,
+  toUsableFlavor,
+  toVisibleImage,
+  usableFlavorSql,
+  visibleImageSql,
 } from "../repositories/catalog";
 import { transaction } from "../repositories/db";
 import {
   getByReservation,
-  insertInstances,
+  insertInstancesSql,
   newInstanceRecord,
   type NewInstance,
 } from "../repositories/instances";
-import { rememberMessage } from "../repositories/messages";
-import { insertSpecs } from "../repositories/specs";
+import { isReplay, rememberMessageSql } from "../repositories/messages";
+import { insertSpecsSql } from "../repositories/specs";
 import { isUuid } from "./get-server";
 
 const GiB = 1024 ** 3;
@@ -60,16 +66,20 @@ export const createServersHandler = (c: Conductor) =>
     if (req.minCount > req.maxCount) throw invalid("min_count must be <= max_count", "min_count");
     const isAdmin = ctx.isAdmin === true;
 
-    const [flavor, image, keyPair, group] = await Promise.all([
-      findUsableFlavor(c.sql, req.flavorRef, projectId, isAdmin),
-      isUuid(req.imageRef)
-        ? findVisibleImage(c.sql, req.imageRef, isAdmin ? null : projectId)
-        : null,
-      req.keyName === null ? null : findKeyPair(c.sql, userId, req.keyName),
-      req.serverGroup === null
-        ? null
-        : findServerGroup(c.sql, req.serverGroup, isAdmin ? null : projectId),
+    // Everything the request refers to, in one round trip.
+    const refs = await c.sql.batch([
+      usableFlavorSql(req.flavorRef, projectId, isAdmin),
+      ...(isUuid(req.imageRef) ? [visibleImageSql(req.imageRef, isAdmin ? null : projectId)] : []),
+      ...(req.keyName === null ? [] : [keyPairSql(userId, req.keyName)]),
+      ...(req.serverGroup === null
+        ? []
+        : [serverGroupSql(req.serverGroup, isAdmin ? null : projectId)]),
     ]);
+    const next = () => refs.shift()!.rows;
+    const flavor = toUsableFlavor(next());
+    const image = isUuid(req.imageRef) ? toVisibleImage(next()) : null;
+    const keyPair = req.keyName === null ? null : toKeyPair(next());
+    const group = req.serverGroup === null ? null : toServerGroup(next());
     // Nova's answers (HTTP 400) for references the caller cannot use; a flavor that is disabled or
     // private to other projects is as unknown as one that does not exist.
     if (!flavor || flavor.disabled) throw invalid("Invalid flavorRef provided.", "flavor");
@@ -163,28 +173,39 @@ export const createServersHandler = (c: Conductor) =>
 
     // The rows go in first and the project's lock is taken last, so creates of one project wait
     // for each other only for the count and the commit. The count sees every create committed
-    // before the lock was granted, plus this one's own rows.
+    // before the lock was granted, plus this one's own rows. All of it is one round trip, then
+    // the commit (or, when the count says no, the rollback).
     const record = (count: number) =>
       transaction(c.sql, async (tx): Promise<NewInstance[] | "replay" | { fewer: number }> => {
-        if (!(await rememberMessage(tx, meta.messageId, now))) return "replay";
         const rows = rowsFor(count);
         const uuids = rows.map((r) => r.uuid);
-        await insertInstances(tx, rows);
-        await insertSpecs(
-          tx,
-          uuids.map((uuid) => ({ uuid, spec })),
-          now,
-        );
-        await startActions(
-          tx,
-          uuids,
-          { action: "create", requestId: ctx.requestId, userId, projectId, now },
-          { name: SCHEDULE_EVENT, host: c.bus.host },
-        );
-        if (group) await addGroupMembers(tx, group.id, uuids, now);
-
-        await lockProjectQuota(tx, projectId, now);
-        const quota = await quotaState(tx, projectId);
+        const writes = [
+          rememberMessageSql(meta.messageId, now),
+          insertInstancesSql(rows),
+          insertSpecsSql(
+            uuids.map((uuid) => ({ uuid, spec })),
+            now,
+          ),
+          ...startActionsSql(
+            uuids,
+            { action: "create", requestId: ctx.requestId, userId, projectId, now },
+            { name: SCHEDULE_EVENT, host: c.bus.host },
+          ),
+          ...(group ? [addGroupMembersSql(group.id, uuids, now)] : []),
+          lockProjectQuotaSql(projectId, now),
+        ];
+        let results;
+        try {
+          results = await tx.batch([
+            ...writes,
+            quotaStateSql(projectId),
+            ...(group ? [countGroupMembersSql(group.id)] : []),
+          ]);
+        } catch (err) {
+          if (isReplay(err, meta.messageId)) return "replay";
+          throw err;
+        }
+        const quota = toQuotaState(results[writes.length]!.rows);
         const metadataLimit = quota.limit("metadata_items");
         if (metadataLimit >= 0 && Object.keys(req.metadata).length > metadataLimit) {
           throw new RpcError(
@@ -214,7 +235,7 @@ export const createServersHandler = (c: Conductor) =>
         // Fewer fit than were written: roll back, and write that many (named for that many).
         if (decision.count < count) throw new Fewer(decision.count);
         const groupLimit = quota.limit("server_group_members");
-        if (group && groupLimit >= 0 && (await countGroupMembers(tx, group.id)) > groupLimit) {
+        if (group && groupLimit >= 0 && toCount(results[writes.length + 1]!.rows) > groupLimit) {
           throw new RpcError("over_quota", "Quota exceeded, too many servers in group");
         }
         return rows;

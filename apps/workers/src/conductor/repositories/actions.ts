@@ -1,7 +1,7 @@
 // Instance actions (one per user request on a server) and their events (the steps each service
 // took), as os-instance-actions shows them.
 import type { InstanceAction } from "@nimbus/rpc";
-import { inList, Prisma, type Sql, type Tx } from "./db";
+import { inList, Prisma, type Sql } from "./db";
 import { toInstanceAction, type ActionRow, type EventRow } from "./mapping";
 
 export interface ActionStart {
@@ -25,29 +25,36 @@ export async function startAction(sql: Sql, uuid: string, start: ActionStart): P
   return row!.id;
 }
 
-/** The same action for many new servers, each with `event` started: two statements in all. */
-export async function startActions(
-  tx: Tx,
+/**
+ * The same action for many new servers, each with `event` started: two statements, for a batch.
+ * The events find their action by (server, request), which is unique.
+ */
+export function startActionsSql(
   uuids: string[],
   start: ActionStart,
   event: { name: string; host: string | null },
-): Promise<void> {
+): Prisma.Sql[] {
   const { now } = start;
-  const created = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO instance_actions
-      (action, instance_uuid, request_id, user_id, project_id, start_time, created_at, updated_at)
-    VALUES ${Prisma.join(
-      uuids.map(
-        (uuid) =>
-          Prisma.sql`(${start.action}, ${uuid}, ${start.requestId}, ${start.userId}, ${start.projectId}, ${now}, ${now}, ${now})`,
-      ),
-    )}
-    RETURNING id`;
-  await insertEvents(
-    tx,
-    created.map((a) => ({ actionId: a.id, event: event.name, host: event.host })),
-    now,
-  );
+  return [
+    Prisma.sql`
+      INSERT INTO instance_actions
+        (action, instance_uuid, request_id, user_id, project_id, start_time, created_at, updated_at)
+      VALUES ${Prisma.join(
+        uuids.map(
+          (uuid) =>
+            Prisma.sql`(${start.action}, ${uuid}, ${start.requestId}, ${start.userId}, ${start.projectId}, ${now}, ${now}, ${now})`,
+        ),
+      )}`,
+    Prisma.sql`
+      INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
+      VALUES ${Prisma.join(
+        uuids.map(
+          (uuid) => Prisma.sql`(
+            (SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND request_id = ${start.requestId}),
+            ${event.name}, ${now}, ${event.host}, ${now}, ${now})`,
+        ),
+      )}`,
+  ];
 }
 
 // Events are written with plain INSERT ... VALUES: an INSERT ... SELECT into a table with an
@@ -59,10 +66,16 @@ async function insertEvents(
   now: Date,
 ): Promise<void> {
   if (events.length === 0) return;
-  await sql.$executeRaw`
-    INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
-    VALUES ${Prisma.join(events.map((e) => Prisma.sql`(${e.actionId}, ${e.event}, ${now}, ${e.host}, ${now}, ${now})`))}`;
+  await sql.$executeRaw(insertEventsSql(events, now));
 }
+
+/** Events started now (callers make sure `events` is not empty). */
+export const insertEventsSql = (
+  events: { actionId: number; event: string; host: string | null }[],
+  now: Date,
+) => Prisma.sql`
+  INSERT INTO instance_action_events (action_id, event, start_time, host, created_at, updated_at)
+  VALUES ${Prisma.join(events.map((e) => Prisma.sql`(${e.actionId}, ${e.event}, ${now}, ${e.host}, ${now}, ${now})`))}`;
 
 /**
  * The action a message belongs to: the one its request started on the server; failing that (a
@@ -73,14 +86,19 @@ export async function findActionId(
   uuid: string,
   requestId: string,
 ): Promise<number | null> {
-  const rows = await sql.$queryRaw<{ id: number }[]>`
-    (SELECT id, 0 AS pref FROM instance_actions WHERE instance_uuid = ${uuid} AND request_id = ${requestId})
-    UNION ALL
-    (SELECT id, 1 AS pref FROM instance_actions
-      WHERE instance_uuid = ${uuid} AND finish_time IS NULL ORDER BY id DESC LIMIT 1)
-    ORDER BY pref LIMIT 1`;
-  return rows[0]?.id ?? null;
+  return firstId(await sql.$queryRaw<{ id: number }[]>(findActionIdSql(uuid, requestId)));
 }
+
+/** findActionId's query (for batches); its rows go through `firstId`. */
+export const findActionIdSql = (uuid: string, requestId: string) => Prisma.sql`
+  (SELECT id, 0 AS pref FROM instance_actions WHERE instance_uuid = ${uuid} AND request_id = ${requestId})
+  UNION ALL
+  (SELECT id, 1 AS pref FROM instance_actions
+    WHERE instance_uuid = ${uuid} AND finish_time IS NULL ORDER BY id DESC LIMIT 1)
+  ORDER BY pref LIMIT 1`;
+
+export const firstId = (rows: unknown[]): number | null =>
+  (rows[0] as { id: number } | undefined)?.id ?? null;
 
 /** The action `requestId` recorded on the server, if any. */
 export async function actionOfRequest(
@@ -114,13 +132,24 @@ export async function startLatestEvent(
   host: string | null,
   now: Date,
 ): Promise<void> {
-  const [latest] = await sql.$queryRaw<{ id: number; running: bigint }[]>`
-    SELECT a.id, (SELECT COUNT(*) FROM instance_action_events e
-                   WHERE e.action_id = a.id AND e.event = ${event} AND e.finish_time IS NULL) AS running
-      FROM instance_actions a WHERE a.instance_uuid = ${uuid} AND a.action = ${action}
-     ORDER BY a.id DESC LIMIT 1`;
-  if (latest && Number(latest.running) === 0)
-    await insertEvents(sql, [{ actionId: latest.id, event, host }], now);
+  const actionId = idleLatestAction(await sql.$queryRaw(latestActionSql(uuid, action, event)));
+  if (actionId !== null) await insertEvents(sql, [{ actionId, event, host }], now);
+}
+
+/**
+ * The server's latest action named `action`, and whether `event` runs on it (for batches); its
+ * rows go through `idleLatestAction`.
+ */
+export const latestActionSql = (uuid: string, action: string, event: string) => Prisma.sql`
+  SELECT a.id, (SELECT COUNT(*) FROM instance_action_events e
+                 WHERE e.action_id = a.id AND e.event = ${event} AND e.finish_time IS NULL) AS running
+    FROM instance_actions a WHERE a.instance_uuid = ${uuid} AND a.action = ${action}
+   ORDER BY a.id DESC LIMIT 1`;
+
+/** The action latestActionSql found, if the event does not run on it yet. */
+export function idleLatestAction(rows: unknown[]): number | null {
+  const latest = rows[0] as { id: number; running: bigint } | undefined;
+  return latest && Number(latest.running) === 0 ? latest.id : null;
 }
 
 /** Finish the running event of that name on the server's latest action named `action`. */
@@ -185,33 +214,52 @@ export async function finishEvent(
   now: Date,
   { record = true }: { record?: boolean } = {},
 ): Promise<void> {
-  const n = await sql.$executeRaw`
-    UPDATE instance_action_events
-       SET finish_time = ${now}, result = ${finish.result}, traceback = ${fitText(finish.traceback)},
-           details = ${fitText(finish.details)}, host = COALESCE(${finish.host ?? null}, host),
-           updated_at = ${now}
-     WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL
-     ORDER BY id DESC LIMIT 1`;
-  if (n === 0 && record) {
-    const seen = await sql.$queryRaw<{ id: number }[]>`
-      SELECT id FROM instance_action_events WHERE action_id = ${actionId} AND event = ${event} LIMIT 1`;
-    if (seen.length > 0) return;
-    await sql.$executeRaw`
-      INSERT INTO instance_action_events
-        (action_id, event, start_time, finish_time, result, traceback, details, host, created_at, updated_at)
-      VALUES (${actionId}, ${event}, ${now}, ${now}, ${finish.result}, ${fitText(finish.traceback)},
-              ${fitText(finish.details)}, ${finish.host ?? null}, ${now}, ${now})`;
-  }
+  const n = await sql.$executeRaw(finishEventSql(actionId, event, finish, now));
+  if (n === 0 && record) await recordFinishedEvent(sql, actionId, event, finish, now);
+}
+
+/** finishEvent's first step (for batches): it changed a row if the event was running. */
+export const finishEventSql = (
+  actionId: number,
+  event: string,
+  finish: EventFinish,
+  now: Date,
+) => Prisma.sql`
+  UPDATE instance_action_events
+     SET finish_time = ${now}, result = ${finish.result}, traceback = ${fitText(finish.traceback)},
+         details = ${fitText(finish.details)}, host = COALESCE(${finish.host ?? null}, host),
+         updated_at = ${now}
+   WHERE action_id = ${actionId} AND event = ${event} AND finish_time IS NULL
+   ORDER BY id DESC LIMIT 1`;
+
+/** finishEvent's second step, when nothing was running: record it as started and finished now. */
+export async function recordFinishedEvent(
+  sql: Sql,
+  actionId: number,
+  event: string,
+  finish: EventFinish,
+  now: Date,
+): Promise<void> {
+  const seen = await sql.$queryRaw<{ id: number }[]>`
+    SELECT id FROM instance_action_events WHERE action_id = ${actionId} AND event = ${event} LIMIT 1`;
+  if (seen.length > 0) return;
+  await sql.$executeRaw`
+    INSERT INTO instance_action_events
+      (action_id, event, start_time, finish_time, result, traceback, details, host, created_at, updated_at)
+    VALUES (${actionId}, ${event}, ${now}, ${now}, ${finish.result}, ${fitText(finish.traceback)},
+            ${fitText(finish.details)}, ${finish.host ?? null}, ${now}, ${now})`;
 }
 
 /** An action is over; `failed` marks it as Nova does, with the message "Error". */
 export async function finishAction(sql: Sql, actionId: number, now: Date, failed = false) {
-  await sql.$executeRaw`
-    UPDATE instance_actions
-       SET finish_time = COALESCE(finish_time, ${now}), updated_at = ${now},
-           message = IF(${failed}, 'Error', message)
-     WHERE id = ${actionId}`;
+  await sql.$executeRaw(finishActionSql(actionId, now, failed));
 }
+
+export const finishActionSql = (actionId: number, now: Date, failed = false) => Prisma.sql`
+  UPDATE instance_actions
+     SET finish_time = COALESCE(finish_time, ${now}), updated_at = ${now},
+         message = IF(${failed}, 'Error', message)
+   WHERE id = ${actionId}`;
 
 /** An action with its events, in one query: by id, or a server's latest action of a name. */
 export async function getAction(

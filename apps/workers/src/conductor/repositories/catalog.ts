@@ -24,27 +24,33 @@ export async function findUsableFlavor(
   projectId: string,
   isAdmin: boolean,
 ): Promise<FlavorForBuild | null> {
-  const rows = await sql.$queryRaw<
-    {
-      id: number;
-      flavorid: string;
-      name: string;
-      memory_mb: number;
-      vcpus: number;
-      root_gb: number;
-      ephemeral_gb: number;
-      swap: number;
-      disabled: number;
-      spec_key: string | null;
-      spec_value: string | null;
-    }[]
-  >`
+  return toUsableFlavor(await sql.$queryRaw(usableFlavorSql(flavorid, projectId, isAdmin)));
+}
+
+/** findUsableFlavor's query (for batches); its rows go through `toUsableFlavor`. */
+export const usableFlavorSql = (flavorid: string, projectId: string, isAdmin: boolean) =>
+  Prisma.sql`
     SELECT f.id, f.flavorid, f.name, f.memory_mb, f.vcpus, f.root_gb, f.ephemeral_gb, f.swap,
            f.disabled, e.key AS spec_key, e.value AS spec_value
       FROM flavors f LEFT JOIN flavor_extra_specs e ON e.flavor_id = f.id
      WHERE f.flavorid = ${flavorid}
        AND (f.is_public OR ${isAdmin} OR EXISTS (
              SELECT 1 FROM flavor_projects p WHERE p.flavor_id = f.id AND p.project_id = ${projectId}))`;
+
+export function toUsableFlavor(result: unknown[]): FlavorForBuild | null {
+  const rows = result as {
+    id: number;
+    flavorid: string;
+    name: string;
+    memory_mb: number;
+    vcpus: number;
+    root_gb: number;
+    ephemeral_gb: number;
+    swap: number;
+    disabled: number;
+    spec_key: string | null;
+    spec_value: string | null;
+  }[];
   const first = rows[0];
   if (!first) return null;
   const extraSpecs: Record<string, string> = {};
@@ -70,7 +76,14 @@ export async function findVisibleImage(
   id: string,
   projectId: string | null,
 ): Promise<Image | null> {
-  const rows = await sql.$queryRaw<ImageRow[]>`
+  return toVisibleImage(await sql.$queryRaw(visibleImageSql(id, projectId)));
+}
+
+export const toVisibleImage = (rows: unknown[]): Image | null =>
+  rows[0] ? toImage(rows[0] as ImageRow) : null;
+
+/** findVisibleImage's query (for batches); its rows go through `toVisibleImage`. */
+export const visibleImageSql = (id: string, projectId: string | null) => Prisma.sql`
     SELECT id, name, status, visibility, owner, disk_format, container_format, size, virtual_size,
            checksum, os_hash_algo, os_hash_value, min_disk, min_ram, protected, properties, tags,
            location, created_at, updated_at
@@ -81,17 +94,22 @@ export async function findVisibleImage(
            ? Prisma.empty
            : Prisma.sql`AND (visibility IN ('public', 'community') OR owner = ${projectId})`
        }`;
-  return rows[0] ? toImage(rows[0]) : null;
-}
 
 export async function findKeyPair(
   sql: Sql,
   userId: string,
   name: string,
 ): Promise<{ name: string; publicKey: string } | null> {
-  const rows = await sql.$queryRaw<{ name: string; public_key: string }[]>`
-    SELECT name, public_key FROM key_pairs WHERE user_id = ${userId} AND name = ${name} AND deleted = 0`;
-  return rows[0] ? { name: rows[0].name, publicKey: rows[0].public_key } : null;
+  return toKeyPair(await sql.$queryRaw(keyPairSql(userId, name)));
+}
+
+/** findKeyPair's query (for batches); its rows go through `toKeyPair`. */
+export const keyPairSql = (userId: string, name: string) => Prisma.sql`
+  SELECT name, public_key FROM key_pairs WHERE user_id = ${userId} AND name = ${name} AND deleted = 0`;
+
+export function toKeyPair(rows: unknown[]): { name: string; publicKey: string } | null {
+  const row = rows[0] as { name: string; public_key: string } | undefined;
+  return row ? { name: row.name, publicKey: row.public_key } : null;
 }
 
 export type GroupPolicy = "affinity" | "anti-affinity" | "soft-affinity" | "soft-anti-affinity";
@@ -107,11 +125,17 @@ export async function findServerGroup(
   uuid: string,
   projectId: string | null,
 ): Promise<ServerGroupRef | null> {
-  const rows = await sql.$queryRaw<{ id: number; uuid: string; policy: string }[]>`
-    SELECT id, uuid, policy FROM server_groups
-     WHERE uuid = ${uuid} AND deleted = 0
-       ${projectId === null ? Prisma.empty : Prisma.sql`AND project_id = ${projectId}`}`;
-  const row = rows[0];
+  return toServerGroup(await sql.$queryRaw(serverGroupSql(uuid, projectId)));
+}
+
+/** findServerGroup's query (for batches); its rows go through `toServerGroup`. */
+export const serverGroupSql = (uuid: string, projectId: string | null) => Prisma.sql`
+  SELECT id, uuid, policy FROM server_groups
+   WHERE uuid = ${uuid} AND deleted = 0
+     ${projectId === null ? Prisma.empty : Prisma.sql`AND project_id = ${projectId}`}`;
+
+export function toServerGroup(rows: unknown[]): ServerGroupRef | null {
+  const row = rows[0] as { id: number; uuid: string; policy: string } | undefined;
   return row ? { id: row.id, uuid: row.uuid, policy: row.policy as GroupPolicy } : null;
 }
 
@@ -124,17 +148,19 @@ export async function groupHosts(sql: Sql, groupId: number): Promise<string[]> {
 }
 
 export async function countGroupMembers(tx: Tx, groupId: number): Promise<number> {
-  const [row] = await tx.$queryRaw<{ n: bigint }[]>`
-    SELECT COUNT(*) AS n FROM server_group_members m JOIN instances i ON i.uuid = m.instance_uuid
-     WHERE m.group_id = ${groupId} AND i.deleted = 0`;
-  return Number(row?.n ?? 0);
+  return toCount(await tx.$queryRaw(countGroupMembersSql(groupId)));
 }
 
-export async function addGroupMembers(tx: Tx, groupId: number, uuids: string[], now: Date) {
-  await tx.$executeRaw`
-    INSERT INTO server_group_members (group_id, instance_uuid, created_at)
-    VALUES ${Prisma.join(uuids.map((uuid) => Prisma.sql`(${groupId}, ${uuid}, ${now})`))}`;
-}
+export const countGroupMembersSql = (groupId: number) => Prisma.sql`
+  SELECT COUNT(*) AS n FROM server_group_members m JOIN instances i ON i.uuid = m.instance_uuid
+   WHERE m.group_id = ${groupId} AND i.deleted = 0`;
+
+/** The n of a COUNT(*) AS n query. */
+export const toCount = (rows: unknown[]) => Number((rows[0] as { n?: bigint } | undefined)?.n ?? 0);
+
+export const addGroupMembersSql = (groupId: number, uuids: string[], now: Date) => Prisma.sql`
+  INSERT INTO server_group_members (group_id, instance_uuid, created_at)
+  VALUES ${Prisma.join(uuids.map((uuid) => Prisma.sql`(${groupId}, ${uuid}, ${now})`))}`;
 
 export interface QuotaState {
   /** live instances of the project and the vCPUs and RAM they hold */
@@ -145,13 +171,20 @@ export interface QuotaState {
 
 /** A project's usage and limits, in one query (run it after lockProjectQuota to count exactly). */
 export async function quotaState(sql: Sql, projectId: string): Promise<QuotaState> {
-  const [row] = await sql.$queryRaw<
-    { n: bigint; cores: unknown; ram: unknown; own: unknown; dflt: unknown }[]
-  >`
-    SELECT COUNT(*) AS n, COALESCE(SUM(vcpus), 0) AS cores, COALESCE(SUM(memory_mb), 0) AS ram,
-           (SELECT JSON_OBJECTAGG(resource, hard_limit) FROM quotas WHERE project_id = ${projectId}) AS own,
-           (SELECT JSON_OBJECTAGG(resource, hard_limit) FROM quota_classes WHERE class_name = 'default') AS dflt
-      FROM instances WHERE project_id = ${projectId} AND deleted = 0`;
+  return toQuotaState(await sql.$queryRaw(quotaStateSql(projectId)));
+}
+
+/** quotaState's query (for batches); its rows go through `toQuotaState`. */
+export const quotaStateSql = (projectId: string) => Prisma.sql`
+  SELECT COUNT(*) AS n, COALESCE(SUM(vcpus), 0) AS cores, COALESCE(SUM(memory_mb), 0) AS ram,
+         (SELECT JSON_OBJECTAGG(resource, hard_limit) FROM quotas WHERE project_id = ${projectId}) AS own,
+         (SELECT JSON_OBJECTAGG(resource, hard_limit) FROM quota_classes WHERE class_name = 'default') AS dflt
+    FROM instances WHERE project_id = ${projectId} AND deleted = 0`;
+
+export function toQuotaState(rows: unknown[]): QuotaState {
+  const row = rows[0] as
+    | { n: bigint; cores: unknown; ram: unknown; own: unknown; dflt: unknown }
+    | undefined;
   const limits = (v: unknown): Record<string, number> =>
     typeof v === "string"
       ? (JSON.parse(v) as Record<string, number>)
@@ -174,7 +207,9 @@ export async function quotaState(sql: Sql, projectId: string): Promise<QuotaStat
  * itself takes its exclusive lock, held until the transaction ends.
  */
 export async function lockProjectQuota(tx: Tx, projectId: string, now: Date): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO project_quota_locks (project_id, created_at) VALUES (${projectId}, ${now})
-    ON DUPLICATE KEY UPDATE project_id = project_id`;
+  await tx.$executeRaw(lockProjectQuotaSql(projectId, now));
 }
+
+export const lockProjectQuotaSql = (projectId: string, now: Date) => Prisma.sql`
+  INSERT INTO project_quota_locks (project_id, created_at) VALUES (${projectId}, ${now})
+  ON DUPLICATE KEY UPDATE project_id = project_id`;

@@ -13,12 +13,12 @@ import {
   type Db,
   type Sql,
   type SqlPool,
-  type SqlSession,
+  type SqlTransaction,
 } from "@nimbus/db";
 
 export type { Db, Sql, SqlPool };
 /** A transaction (repository functions that must run in one say so by taking a Tx). */
-export type Tx = SqlSession;
+export type Tx = SqlTransaction;
 
 export { Prisma };
 

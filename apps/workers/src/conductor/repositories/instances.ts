@@ -98,16 +98,26 @@ export interface Scope {
   withDeleted?: boolean;
 }
 
+/** The query getInstance runs (for batches); its rows go through `firstRecord`. */
+export const getInstanceSql = (uuid: string, scope: Scope = { projectId: null }) => Prisma.sql`
+  ${SELECT_ONE}
+   WHERE i.uuid = ${uuid}
+     ${scope.projectId === null ? Prisma.empty : Prisma.sql`AND i.project_id = ${scope.projectId}`}
+     ${scope.withDeleted ? Prisma.empty : Prisma.sql`AND i.deleted = 0`}`;
+
+/** The query lockInstance runs (for batches in a transaction); its rows go through `firstRecord`. */
+export const lockInstanceSql = (uuid: string) => Prisma.sql`
+  ${SELECT_ONE} WHERE i.uuid = ${uuid} AND i.deleted = 0 FOR UPDATE`;
+
+export const firstRecord = (rows: unknown[]): InstanceRecord | null =>
+  rows[0] ? toInstanceRecord(rows[0] as InstanceRow) : null;
+
 export async function getInstance(
   sql: Sql,
   uuid: string,
   scope: Scope = { projectId: null },
 ): Promise<InstanceRecord | null> {
-  const rows = await sql.$queryRaw<InstanceRow[]>`${SELECT_ONE}
-    WHERE i.uuid = ${uuid}
-      ${scope.projectId === null ? Prisma.empty : Prisma.sql`AND i.project_id = ${scope.projectId}`}
-      ${scope.withDeleted ? Prisma.empty : Prisma.sql`AND i.deleted = 0`}`;
-  return rows[0] ? toInstanceRecord(rows[0]) : null;
+  return firstRecord(await sql.$queryRaw<InstanceRow[]>(getInstanceSql(uuid, scope)));
 }
 
 /** Instances by id, in the order of `ids`. */
@@ -228,6 +238,10 @@ export function newInstanceRecord(
 }
 
 export async function insertInstances(tx: Tx, instances: NewInstance[]): Promise<void> {
+  await tx.$executeRaw(insertInstancesSql(instances));
+}
+
+export function insertInstancesSql(instances: NewInstance[]): Prisma.Sql {
   const values = instances.map(
     (i) => Prisma.sql`(
       ${i.uuid}, ${i.projectId}, ${i.userId}, ${i.displayName}, ${i.hostname}, ${i.description},
@@ -236,7 +250,7 @@ export async function insertInstances(tx: Tx, instances: NewInstance[]): Promise
       ${JSON.stringify(i.metadata)}, ${i.keyName}, ${i.keyData}, ${i.userData}, ${i.launchIndex},
       ${i.reservationId}, 0, ${i.accessIpV4}, ${i.accessIpV6}, ${i.createdAt}, ${i.createdAt})`,
   );
-  await tx.$executeRaw`
+  return Prisma.sql`
     INSERT INTO instances
       (uuid, project_id, user_id, display_name, hostname, description, flavor, memory_mb, vcpus,
        root_gb, ephemeral_gb, image_ref, availability_zone, vm_state, task_state, power_state,
@@ -373,19 +387,24 @@ export async function updateInstance(
   changes: InstanceChanges,
   now: Date,
 ): Promise<boolean> {
-  const n = await sql.$executeRaw`
-    UPDATE instances SET ${setClause(changes, now)}
-     WHERE uuid = ${uuid} AND deleted = 0 ${guardClause(guard)}`;
-  return n === 1;
+  return (await sql.$executeRaw(updateInstanceSql(uuid, guard, changes, now))) === 1;
 }
+
+/** updateInstance's statement (for batches): it changed one row if the guard held. */
+export const updateInstanceSql = (
+  uuid: string,
+  guard: Guard,
+  changes: InstanceChanges,
+  now: Date,
+) => Prisma.sql`
+  UPDATE instances SET ${setClause(changes, now)}
+   WHERE uuid = ${uuid} AND deleted = 0 ${guardClause(guard)}`;
 
 /** Read a live instance and lock its row for the rest of the transaction. */
 export async function lockInstance(tx: Tx, uuid: string): Promise<InstanceRecord | null> {
   // Locks the instance's row (and its request spec's and latest fault's, which only the holder of
   // the instance's lock writes anyway).
-  const rows = await tx.$queryRaw<InstanceRow[]>`${SELECT_ONE}
-    WHERE i.uuid = ${uuid} AND i.deleted = 0 FOR UPDATE`;
-  return rows[0] ? toInstanceRecord(rows[0]) : null;
+  return firstRecord(await tx.$queryRaw<InstanceRow[]>(lockInstanceSql(uuid)));
 }
 
 /** Nova's soft delete: the row stays (for os-instance-actions and changes-since) with deleted = id. */
@@ -405,10 +424,17 @@ export async function addFault(
   host: string | null,
   now: Date,
 ): Promise<void> {
-  await sql.$executeRaw`
-    INSERT INTO instance_faults (instance_uuid, code, message, details, host, created_at)
-    VALUES (${uuid}, ${fault.code}, ${fault.message}, ${fault.details}, ${host}, ${now})`;
+  await sql.$executeRaw(addFaultSql(uuid, fault, host, now));
 }
+
+export const addFaultSql = (
+  uuid: string,
+  fault: Omit<InstanceFault, "createdAt">,
+  host: string | null,
+  now: Date,
+) => Prisma.sql`
+  INSERT INTO instance_faults (instance_uuid, code, message, details, host, created_at)
+  VALUES (${uuid}, ${fault.code}, ${fault.message}, ${fault.details}, ${host}, ${now})`;
 
 /** Power states of a host's instances that have no task running (the sync may act on those). */
 export async function idleInstancesOnHost(

@@ -3,10 +3,13 @@ import type { StoredSpec } from "../request-spec";
 import { Prisma, type Sql, type Tx } from "./db";
 
 export async function insertSpecs(tx: Tx, specs: { uuid: string; spec: StoredSpec }[], now: Date) {
-  await tx.$executeRaw`
+  await tx.$executeRaw(insertSpecsSql(specs, now));
+}
+
+export const insertSpecsSql = (specs: { uuid: string; spec: StoredSpec }[], now: Date) =>
+  Prisma.sql`
     INSERT INTO request_specs (instance_uuid, spec, created_at, updated_at)
     VALUES ${Prisma.join(specs.map((s) => Prisma.sql`(${s.uuid}, ${JSON.stringify(s.spec)}, ${now}, ${now})`))}`;
-}
 
 export async function saveSpec(sql: Sql, uuid: string, spec: StoredSpec, now: Date): Promise<void> {
   await sql.$executeRaw`
@@ -47,11 +50,13 @@ export async function takeBuild(
   attempt: number,
   now: Date,
 ): Promise<boolean> {
-  const n = await sql.$executeRaw`
-    UPDATE instances i JOIN request_specs r ON r.instance_uuid = i.uuid
-       SET i.task_state = 'spawning', i.updated_at = ${now}
-     WHERE i.uuid = ${uuid} AND i.deleted = 0 AND i.host = ${host}
-       AND i.vm_state = 'building' AND i.task_state = 'scheduling'
-       AND JSON_VALUE(r.spec, '$.attempt') = ${attempt}`;
-  return n > 0;
+  return (await sql.$executeRaw(takeBuildSql(uuid, host, attempt, now))) > 0;
 }
+
+/** takeBuild's statement (for batches): it changed a row if the build was taken. */
+export const takeBuildSql = (uuid: string, host: string, attempt: number, now: Date) => Prisma.sql`
+  UPDATE instances i JOIN request_specs r ON r.instance_uuid = i.uuid
+     SET i.task_state = 'spawning', i.updated_at = ${now}
+   WHERE i.uuid = ${uuid} AND i.deleted = 0 AND i.host = ${host}
+     AND i.vm_state = 'building' AND i.task_state = 'scheduling'
+     AND JSON_VALUE(r.spec, '$.attempt') = ${attempt}`;
