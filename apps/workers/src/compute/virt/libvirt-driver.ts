@@ -36,6 +36,8 @@ type Domain = libvirt.Domain;
 
 const GiB = 1024 ** 3;
 const POLL_MS = 200;
+/** Seconds between presses of the ACPI power button while a clean shutdown waits (Nova: 10). */
+const ACPI_RETRY_SEC = 10;
 /** Nova's MAX_CONSOLE_BYTES: the console output API returns at most the log's last 100 KiB. */
 const MAX_CONSOLE_BYTES = 100 * 1024;
 const INSTANCE_NAME = /^instance-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -458,14 +460,38 @@ export class LibvirtDriver implements VirtDriver {
     this.log.info({ uuid }, "destroyed");
   }
 
-  private async waitForShutoff(uuid: string, timeoutSec: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutSec * 1000;
+  private async waitForShutoff(uuid: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = await this.status(uuid);
       if (!status || status.state === State.SHUTOFF) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
       await sleep(Math.min(POLL_MS, left));
+    }
+  }
+
+  /**
+   * Press the ACPI power button and wait for the guest to stop, pressing again every
+   * ACPI_RETRY_SEC as Nova's _clean_shutdown does: a guest still booting may not listen to the
+   * button yet, and would otherwise cost the whole timeout. A failing first press throws.
+   */
+  private async acpiShutdown(uuid: string, timeoutSec: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutSec * 1000;
+    for (let press = 0; ; press++) {
+      try {
+        await this.onDomain(uuid, (d) => d.shutdown());
+      } catch (err) {
+        // A later press may race the guest going down by itself.
+        if (press === 0) throw err;
+      }
+      const left = deadline - Date.now();
+      if (await this.waitForShutoff(uuid, Math.min(ACPI_RETRY_SEC * 1000, left))) return true;
+      if (Date.now() >= deadline) return false;
+      this.log.debug(
+        { uuid, press: press + 1 },
+        "guest still running, pressing the ACPI button again",
+      );
     }
   }
 
@@ -476,8 +502,7 @@ export class LibvirtDriver implements VirtDriver {
     // A paused guest cannot see the ACPI button; Nova's timeout 0 means "no clean shutdown".
     if (state !== State.PAUSED && timeoutSec > 0) {
       try {
-        await this.onDomain(uuid, (d) => d.shutdown());
-        if (await this.waitForShutoff(uuid, timeoutSec)) return;
+        if (await this.acpiShutdown(uuid, timeoutSec)) return;
         this.log.info({ uuid, timeoutSec }, "guest ignored the ACPI shutdown, destroying it");
       } catch (err) {
         this.log.warn({ uuid, err: (err as Error).message }, "ACPI shutdown failed, destroying");
@@ -491,13 +516,12 @@ export class LibvirtDriver implements VirtDriver {
     const { state } = await this.require(uuid);
     if (state !== State.RUNNING && state !== State.BLOCKED) return false;
     try {
-      await this.onDomain(uuid, (d) => d.shutdown());
+      if (!(await this.acpiShutdown(uuid, this.opts.softRebootTimeoutSec))) {
+        this.log.info({ uuid }, "soft reboot timed out, rebooting hard");
+        return false;
+      }
     } catch (err) {
       this.log.warn({ uuid, err: (err as Error).message }, "ACPI shutdown failed, rebooting hard");
-      return false;
-    }
-    if (!(await this.waitForShutoff(uuid, this.opts.softRebootTimeoutSec))) {
-      this.log.info({ uuid }, "soft reboot timed out, rebooting hard");
       return false;
     }
     await this.start(uuid);
