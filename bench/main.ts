@@ -21,10 +21,11 @@ import { p1 } from "./benchmarks/p1-boot-latency";
 import { p2 } from "./benchmarks/p2-boot-rate";
 import { p3 } from "./benchmarks/p3-list-servers";
 import { p4 } from "./benchmarks/p4-scheduling";
+import { p5 } from "./benchmarks/p5-live-events";
 import { p6 } from "./benchmarks/p6-real-guest";
 import { p7 } from "./benchmarks/p7-memory";
 
-const ALL: Benchmark[] = [p1, p2, p3, p4, p6, p7];
+const ALL: Benchmark[] = [p1, p2, p3, p4, p5, p6, p7];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
