@@ -10,6 +10,7 @@ import {
   getVncConsole,
   handler,
   hostStates,
+  isRpcError,
   instanceDestroyed,
   instanceUpdate,
   newRequestId,
@@ -58,6 +59,18 @@ export function userCtx(projectId = PROJECT, extra: Partial<RequestContext> = {}
 }
 export const adminCtx = (projectId = PROJECT) =>
   userCtx(projectId, { roles: ["admin"], isAdmin: true });
+
+/** What `p` is refused with: the RpcError's fields (a test failure if it is accepted or fails otherwise). */
+export async function refusal(
+  p: Promise<unknown>,
+): Promise<Pick<RpcError, "code" | "message" | "details">> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isRpcError(err)) throw new Error(`expected an RpcError, got ${String(err)}`);
+  return { code: err.code, message: err.message, details: err.details };
+}
 
 export interface Harness {
   testDb: TestDatabase;

@@ -7,14 +7,21 @@ import {
   createServers,
   getConsoleToken,
   getServer,
-  isRpcError,
   serverAction,
   storeConsoleToken,
   type ConsoleTokenFields,
 } from "@nimbus/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeExpiredTokens } from "../repositories/console-tokens";
-import { createHarness, OTHER_PROJECT, PROJECT, USER, userCtx, type Harness } from "../testing";
+import {
+  createHarness,
+  OTHER_PROJECT,
+  PROJECT,
+  USER,
+  userCtx,
+  type Harness,
+  refusal,
+} from "../testing";
 
 let h: Harness;
 beforeAll(async () => {
@@ -78,16 +85,6 @@ function tokenFor(uuid: string, token: string, expiresInMs = 600_000): ConsoleTo
 const store = (t: ConsoleTokenFields) => h.bus.call(storeConsoleToken, t, { ctx: userCtx() });
 const lookup = async (token: string) =>
   (await h.bus.call(getConsoleToken, { tokenHash: hash(token) }, { ctx: userCtx() })).record;
-
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (isRpcError(err)) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("console_connect_info", () => {
   it("asks the server's compute host where its display is", async () => {

@@ -1,14 +1,21 @@
 import {
   createServers,
   getServer,
-  isRpcError,
   listInstanceActions,
   type RpcError,
   type HandlerMeta,
 } from "@nimbus/rpc";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { adminCtx, createHarness, OTHER_PROJECT, PROJECT, userCtx, type Harness } from "../testing";
+import {
+  adminCtx,
+  createHarness,
+  OTHER_PROJECT,
+  PROJECT,
+  userCtx,
+  type Harness,
+  refusal,
+} from "../testing";
 import { createServersHandler } from "./create-servers";
 
 let h: Harness;
@@ -46,15 +53,6 @@ const request = (over: Partial<Parameters<typeof h.bus.call<typeof createServers
   accessIpV6: null,
   ...over,
 });
-
-async function refusal(p: Promise<unknown>): Promise<RpcError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isRpcError(err)) throw new Error(`expected an RpcError, got ${String(err)}`);
-  return err;
-}
 
 describe("create_servers", () => {
   it("records the server in BUILD/scheduling, answers, and the build goes all the way to ACTIVE", async () => {

@@ -5,13 +5,20 @@ import {
   flavorAccess,
   getFlavor,
   getServer,
-  isRpcError,
   listFlavors,
   updateFlavor,
   updateFlavorExtraSpecs,
 } from "@nimbus/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCtx, createHarness, OTHER_PROJECT, PROJECT, userCtx, type Harness } from "../testing";
+import {
+  adminCtx,
+  createHarness,
+  OTHER_PROJECT,
+  PROJECT,
+  userCtx,
+  type Harness,
+  refusal,
+} from "../testing";
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,15 +28,6 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const admin = { ctx: adminCtx() };
-
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isRpcError(err)) throw new Error(`expected an RpcError, got ${String(err)}`);
-  return { code: err.code, message: err.message };
-}
 
 type ListRequest = Parameters<typeof h.bus.call<typeof listFlavors>>[1];
 const list = async (over: Partial<ListRequest> = {}, projectId = PROJECT) =>

@@ -6,7 +6,6 @@ import {
   deleteQuotas,
   getKeyPair,
   getQuotas,
-  isRpcError,
   listKeyPairs,
   NOVA_DEFAULT_QUOTAS,
   quotaClass,
@@ -21,6 +20,7 @@ import {
   USER,
   userCtx,
   type Harness,
+  refusal,
 } from "../testing";
 
 let h: Harness;
@@ -31,15 +31,6 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const admin = { ctx: adminCtx() };
-
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isRpcError(err)) throw new Error(`expected an RpcError, got ${String(err)}`);
-  return { code: err.code, message: err.message };
-}
 
 async function createServer(flavorRef = "2", projectId = PROJECT) {
   const { servers } = await h.bus.call(

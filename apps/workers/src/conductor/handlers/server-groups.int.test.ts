@@ -4,7 +4,6 @@ import {
   deleteServerGroup,
   getServer,
   getServerGroup,
-  isRpcError,
   listServerGroups,
   listUsage,
   serverAction,
@@ -18,6 +17,7 @@ import {
   USER,
   userCtx,
   type Harness,
+  refusal,
 } from "../testing";
 
 let h: Harness;
@@ -29,15 +29,6 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const admin = { ctx: adminCtx() };
-
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isRpcError(err)) throw new Error(`expected an RpcError, got ${String(err)}`);
-  return { code: err.code, message: err.message };
-}
 
 async function createServer(opts: { group?: string; projectId?: string; flavorRef?: string } = {}) {
   const { servers } = await h.bus.call(
@@ -154,6 +145,7 @@ describe("server groups", () => {
     expect(await refusal(createServer({ group: group.uuid }))).toEqual({
       code: "invalid",
       message: `Instance group ${group.uuid} could not be found.`,
+      details: { resource: "server_group" },
     });
   });
 });
