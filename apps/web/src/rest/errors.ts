@@ -1,6 +1,7 @@
 // One error type for every REST response that is not a success, and the mapping from the bus's typed
 // error codes to it. Each API renders it in its own project's shape (Nova, Keystone, Glance).
 import { STATUS_CODES } from "node:http";
+import { errorCodes, type ErrorCode } from "@nimbus/rpc";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export type ErrorStatus = ContentfulStatusCode &
@@ -27,20 +28,9 @@ export class HttpError extends Error {
   static conflict = (message: string) => new HttpError(409, message);
 }
 
-/** The error codes the bus carries (packages/rpc/src/errors.ts is their home once it lands). */
-export const BUS_ERROR_CODES = [
-  "not_found",
-  "conflict",
-  "over_quota",
-  "no_valid_host",
-  "invalid",
-  "forbidden",
-  "unauthorized",
-  "timeout",
-  "unavailable",
-  "internal",
-] as const;
-export type BusErrorCode = (typeof BUS_ERROR_CODES)[number];
+/** The error codes the bus carries, as its contracts define them. */
+export const BUS_ERROR_CODES = errorCodes;
+export type BusErrorCode = ErrorCode;
 
 export interface BusErrorLike {
   code: BusErrorCode;
