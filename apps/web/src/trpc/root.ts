@@ -2,11 +2,14 @@
 import { availabilityZonesRouter } from "./routers/availability-zones/router";
 import { flavorsRouter } from "./routers/flavors/router";
 import { healthRouter } from "./routers/health";
+import { hypervisorsRouter } from "./routers/hypervisors/router";
+import { identityRouter } from "./routers/identity/router";
 import { imagesRouter } from "./routers/images/router";
 import { keyPairsRouter } from "./routers/key-pairs/router";
 import { quotasRouter } from "./routers/quotas/router";
 import { serverGroupsRouter } from "./routers/server-groups/router";
 import { serversRouter } from "./routers/servers/router";
+import { servicesRouter } from "./routers/services/router";
 import { sessionRouter } from "./routers/session/router";
 import { tasksRouter } from "./routers/tasks/router";
 import { createTRPCRouter } from "./trpc";
@@ -22,6 +25,9 @@ export const appRouter = createTRPCRouter({
   availabilityZones: availabilityZonesRouter,
   quotas: quotasRouter,
   tasks: tasksRouter,
+  hypervisors: hypervisorsRouter,
+  services: servicesRouter,
+  identity: identityRouter,
 });
 
 export type AppRouter = typeof appRouter;

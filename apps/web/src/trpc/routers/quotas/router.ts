@@ -1,10 +1,20 @@
-// The project's quota: limits and usage of what a launch counts (instances, vCPUs, RAM), and the rest.
-import { QUOTA_RESOURCES } from "@nimbus/rpc";
+// The project's quota: limits and usage of what a launch counts (instances, vCPUs, RAM), and the rest;
+// for admins, any project's quota and the default quota class, and changing them.
+import { QUOTA_RESOURCES, quotaChangesSchema, quotaSetSchema, quotaUsageSchema } from "@nimbus/rpc";
 import { z } from "zod";
-import { getProjectQuotas } from "../../../services/quotas";
-import { createTRPCRouter, protectedProcedure } from "../../trpc";
+import { getProjectQuotas, quotaClass, updateProjectQuotas } from "../../../services/quotas";
+import { adminProcedure, createTRPCRouter, protectedProcedure } from "../../trpc";
 
 const numbers = z.object({ instances: z.number(), cores: z.number(), ram: z.number() });
+
+const projectQuotasSchema = z.object({
+  limits: quotaSetSchema,
+  defaults: quotaSetSchema,
+  usage: quotaUsageSchema,
+});
+const projectRef = z.object({ projectId: z.string().min(1).max(64) });
+/** The limits every project gets unless it sets its own (Nova's `default` quota class). */
+const DEFAULT_CLASS = "default";
 
 export const quotasRouter = createTRPCRouter({
   /** The signed-in project's quota (-1: unlimited). */
@@ -25,4 +35,27 @@ export const quotasRouter = createTRPCRouter({
         all: q.limits,
       };
     }),
+
+  /** Admins: any project's limits, defaults and usage. */
+  ofProject: adminProcedure
+    .input(projectRef)
+    .output(projectQuotasSchema)
+    .query(({ ctx, input }) => getProjectQuotas(ctx.svc, input.projectId)),
+
+  /** Admins: set some of a project's limits; one below its usage is refused in the API's words. */
+  update: adminProcedure
+    .input(projectRef.extend({ limits: quotaChangesSchema }))
+    .output(projectQuotasSchema)
+    .mutation(({ ctx, input }) =>
+      updateProjectQuotas(ctx.svc, input.projectId, input.limits, false),
+    ),
+
+  defaults: adminProcedure
+    .output(quotaSetSchema)
+    .query(({ ctx }) => quotaClass(ctx.svc, DEFAULT_CLASS)),
+
+  updateDefaults: adminProcedure
+    .input(z.object({ limits: quotaChangesSchema }))
+    .output(quotaSetSchema)
+    .mutation(({ ctx, input }) => quotaClass(ctx.svc, DEFAULT_CLASS, input.limits)),
 });
