@@ -3,20 +3,23 @@
 // mid-task at the deadline), built more than once, in ERROR without a fault saying why — and
 // compare each host's claimed usage with the servers placed on it.
 import type { ApiClient } from "../stack/client";
-import { allServers, createAction, expectedUsage, hostUsage, isSettled } from "../stack/servers";
+import { allServers, createAction, expectedUsage, hostUsage } from "../stack/servers";
 import type { ServerView, Stack } from "../stack/stack";
 
 export interface Audit {
+  /** every server of the cloud at the end */
+  listed: ServerView[];
   /** the accepted servers as they settled (or as they were at the deadline) */
   servers: ServerView[];
   lost: string[];
   extra: string[];
+  /** "<id>: <status> <vm_state>/<task_state> on <host>" */
   stuck: string[];
   active: ServerView[];
   error: ServerView[];
   /** in ERROR without a fault message */
   unexplained: string[];
-  /** ACTIVE without exactly one successful build, or ERROR with one */
+  /** not in ERROR without exactly one successful build, or in ERROR with one */
   builtWrong: string[];
   /** hosts whose claimed usage differs from what their servers use */
   usageMismatch: string[];
@@ -40,7 +43,7 @@ export async function auditServers(
     const builds = (await createAction(stack, s.id)).events.filter(
       (e) => e.event === "compute_build_and_run_instance" && e.result === "Success",
     ).length;
-    if (builds !== (s.status === "ACTIVE" ? 1 : 0)) builtWrong.push(s.id);
+    if (builds !== (s.status === "ERROR" ? 0 : 1)) builtWrong.push(s.id);
   }
 
   const usage = await hostUsage(stack);
@@ -56,10 +59,11 @@ export async function auditServers(
   });
 
   return {
+    listed,
     servers,
     lost: accepted.filter((id) => !byId.has(id)),
     extra: listed.filter((s) => !acceptedSet.has(s.id)).map((s) => s.id),
-    stuck: servers.filter((s) => !isSettled(s)).map((s) => s.id),
+    stuck: servers.filter((s) => !isSettled(s)).map(describe),
     active,
     error,
     unexplained: error.filter((s) => !s.fault?.message).map((s) => s.id),
@@ -95,6 +99,13 @@ async function settledList(stack: Stack, ids: string[], timeoutMs: number): Prom
     });
   }
 }
+
+/** Out of BUILD with no task under way: ACTIVE or ERROR, or where an action left it (SHUTOFF, PAUSED…). */
+export const isSettled = (s: ServerView) =>
+  s.status !== "BUILD" && s["OS-EXT-STS:task_state"] === null;
+
+const describe = (s: ServerView) =>
+  `${s.id}: ${s.status} ${s["OS-EXT-STS:vm_state"]}/${s["OS-EXT-STS:task_state"]} on ${s["OS-EXT-SRV-ATTR:host"]}`;
 
 /** The audit as report counts. */
 export function auditCounts(a: Audit): Record<string, number> {

@@ -3,6 +3,7 @@
 // package as this user, with its own node name, ports, cookie, data and logs under a temp dir, and
 // no plugins (so no management API: stacks on it use its default vhost).
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,10 +74,10 @@ export async function privateBroker(): Promise<PrivateBroker> {
   };
 
   const beamPid = async () => Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
+  /** A zombie (dead, not yet reaped by init) counts as gone. */
   const alive = (pid: number) => {
     try {
-      process.kill(pid, 0);
-      return true;
+      return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z";
     } catch {
       return false;
     }
