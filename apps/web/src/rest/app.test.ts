@@ -1,3 +1,6 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
 import { createMemoryBus } from "@nimbus/rpc/memory";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
@@ -119,6 +122,30 @@ describe("the REST app", () => {
       duplex: "half",
     } as RequestInit);
     expect(res.status).toBe(413);
+  });
+
+  it("closes a keep-alive connection whose request body it answered before reading", async () => {
+    const server = createServer(getRequestListener(app().fetch, { overrideGlobalObjects: false }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/compute/v2.1/probe`;
+    const post = (body: string) =>
+      fetch(base, { method: "POST", headers: token, body, signal: AbortSignal.timeout(5_000) });
+    try {
+      const small = await post(JSON.stringify({ probe: { n: 1 } }));
+      expect(small.status).toBe(200);
+      expect(small.headers.get("connection")).not.toBe("close");
+      // Without the header, the next request on the socket failed with "other side closed".
+      for (let i = 0; i < 10; i++) {
+        const big = await post("x".repeat(512 * 1024));
+        expect(big.status).toBe(413);
+        expect(big.headers.get("connection")).toBe("close");
+        await big.text();
+        expect((await fetch(base, { headers: token })).status).toBe(200);
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("answers an unknown path 404 and a known path with the wrong method 405 with Allow", async () => {

@@ -89,6 +89,10 @@ export function createRestApp(deps: RestDeps, routes: RestRoutes): Hono<RestEnv>
       // Hono hands only Error instances to onError; anything else thrown lands here.
       c.res = renderError(err, c);
     }
+    // Answered before the body was all read (a 413, a bad token or microversion…): the unread
+    // rest is dropped with the connection, so tell a keep-alive client not to send another
+    // request on it (it would fail with "other side closed"; found by the fault suite's R5).
+    if (incoming && !incoming.complete) c.res.headers.set("connection", "close");
     c.res.headers.set("x-openstack-request-id", requestId);
     if (errorFormat === "nova") c.res.headers.set("x-compute-request-id", requestId);
   });
