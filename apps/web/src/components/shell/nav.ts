@@ -1,7 +1,18 @@
 // The sidebar's entries. A page is a route folder under app/(dashboard)/ plus an entry here; the
 // Admin section is shown to administrators only.
 import type { PolicyName } from "@nimbus/rpc/domain";
-import { Server, ServerCog, type LucideIcon } from "lucide-react";
+import {
+  Cpu,
+  FolderKanban,
+  Gauge,
+  HardDrive,
+  Server,
+  ServerCog,
+  SlidersHorizontal,
+  UserRound,
+  Workflow,
+  type LucideIcon,
+} from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -22,4 +33,21 @@ export const ADMIN_NAV: NavItem[] = [
     icon: ServerCog,
     policy: "servers:index:all_tenants",
   },
+  { href: "/admin/hypervisors", label: "Hypervisors", icon: HardDrive, policy: "hypervisors:read" },
+  { href: "/admin/services", label: "Compute services", icon: Workflow, policy: "services:read" },
+  { href: "/admin/flavors", label: "Flavors", icon: Cpu, policy: "flavors:create" },
+  {
+    href: "/admin/defaults",
+    label: "Default quotas",
+    icon: SlidersHorizontal,
+    policy: "quota_classes:show",
+  },
+  { href: "/admin/quotas", label: "Project quotas", icon: Gauge, policy: "quotas:update" },
+  {
+    href: "/admin/projects",
+    label: "Projects",
+    icon: FolderKanban,
+    policy: "identity:list_projects",
+  },
+  { href: "/admin/users", label: "Users", icon: UserRound, policy: "identity:list_users" },
 ];
