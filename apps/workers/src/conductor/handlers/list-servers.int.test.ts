@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isRpcError, listServers, type Instance } from "@nimbus/rpc";
+import { createServers, getServer, isRpcError, listServers, type Instance } from "@nimbus/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, OTHER_PROJECT, PROJECT, USER, userCtx, type Harness } from "../testing";
 
@@ -183,5 +183,47 @@ describe("list_servers", () => {
     times.sort((a, b) => a - b);
     console.log(`list_servers, 1000 of ${N} servers: median ${times[2]!.toFixed(1)} ms`);
     expect(times[2]).toBeLessThan(500);
+  });
+
+  it("shows a server as get_server does, with its request spec's zone, image properties and hints", async () => {
+    // A project of its own, so that the pages above are untouched.
+    const project = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+    const ctx = userCtx(project);
+    await h.addHost("host-spec");
+    const created = await h.bus.call(
+      createServers,
+      {
+        name: "spec",
+        imageRef: h.imageId,
+        flavorRef: "1",
+        minCount: 1,
+        maxCount: 1,
+        availabilityZone: "nova",
+        forceHost: null,
+        keyName: null,
+        metadata: { role: "db" },
+        userData: null,
+        description: null,
+        hostname: null,
+        serverGroup: null,
+        schedulerHints: { purpose: ["list", "test"] },
+        accessIpV4: null,
+        accessIpV6: null,
+      },
+      { ctx },
+    );
+    const uuid = created.servers[0]!.uuid;
+    const shown = await h.bus.call(getServer, { uuid, projectId: project }, { ctx });
+    expect(shown).toMatchObject({
+      pinnedAvailabilityZone: "nova",
+      imageProperties: { architecture: "x86_64", hypervisor_type: "qemu" },
+      schedulerHints: { purpose: ["list", "test"] },
+    });
+    const { servers } = await h.bus.call(
+      listServers,
+      { projectId: project, filters: { deleted: false }, sort: [] },
+      { ctx },
+    );
+    expect(servers).toEqual([shown]);
   });
 });

@@ -1,8 +1,7 @@
 // conductor.list_servers: filters, sort and pagination in the database (repositories/server-list.ts).
 import { handler, listServers, RpcError } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
-import { getInstancesById } from "../repositories/instances";
-import { listServerIds } from "../repositories/server-list";
+import { listServerPage } from "../repositories/server-list";
 
 /** Nova's [api] max_limit. */
 const MAX_LIMIT = 1000;
@@ -10,7 +9,7 @@ const MAX_LIMIT = 1000;
 export const listServersHandler = (c: Conductor) =>
   handler(listServers, async (req) => {
     const f = req.filters;
-    const outcome = await listServerIds(c.sql, {
+    const outcome = await listServerPage(c.sql, {
       projectId: req.projectId,
       filters: {
         ...f,
@@ -29,5 +28,5 @@ export const listServersHandler = (c: Conductor) =>
             `Invalid regular expression in the name filter: ${outcome.message}`,
           );
     }
-    return { servers: (await getInstancesById(c.sql, outcome.ids)).map((r) => r.instance) };
+    return { servers: outcome.servers };
   });

@@ -32,10 +32,11 @@ const SELECT_ONE = Prisma.sql`
     LEFT JOIN instance_faults f
       ON f.id = (SELECT MAX(x.id) FROM instance_faults x WHERE x.instance_uuid = i.uuid)`;
 
-const SELECT_MANY = Prisma.sql`
+/** Many servers: their rows here, then `complete` (callers add WHERE / ORDER BY on `i`). */
+export const SELECT_MANY = Prisma.sql`
   SELECT ${COLUMNS} FROM instances i LEFT JOIN request_specs r ON r.instance_uuid = i.uuid`;
 
-type BaseRow = Omit<
+export type BaseRow = Omit<
   InstanceRow,
   | "group_uuid"
   | "locked_reason"
@@ -46,7 +47,7 @@ type BaseRow = Omit<
 >;
 
 /** Rows of SELECT_MANY completed with their groups, faults and lock reasons: three queries in all. */
-async function complete(sql: Sql, rows: BaseRow[]): Promise<InstanceRecord[]> {
+export async function complete(sql: Sql, rows: BaseRow[]): Promise<InstanceRecord[]> {
   if (rows.length === 0) return [];
   const uuids = inList(rows.map((r) => r.uuid));
   const locked = rows.filter((r) => r.locked).map((r) => r.uuid);
@@ -118,14 +119,6 @@ export async function getInstance(
   scope: Scope = { projectId: null },
 ): Promise<InstanceRecord | null> {
   return firstRecord(await sql.$queryRaw<InstanceRow[]>(getInstanceSql(uuid, scope)));
-}
-
-/** Instances by id, in the order of `ids`. */
-export async function getInstancesById(sql: Sql, ids: number[]): Promise<InstanceRecord[]> {
-  if (ids.length === 0) return [];
-  const rows = await sql.$queryRaw<BaseRow[]>`${SELECT_MANY} WHERE i.id IN (${inList(ids)})`;
-  const byId = new Map((await complete(sql, rows)).map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 export async function getInstancesByUuid(sql: Sql, uuids: string[]): Promise<InstanceRecord[]> {

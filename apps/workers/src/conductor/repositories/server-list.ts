@@ -1,8 +1,10 @@
 // GET /servers in the database: filters, sort keys and (sort key, id) marker pagination, so that a
-// page is one indexed query for the ids and one for the rows, however many servers there are.
-import type { SERVER_SORT_KEYS } from "@nimbus/rpc";
+// page is one indexed query for its rows (then one batched query per side table), however many
+// servers there are.
+import type { Instance, SERVER_SORT_KEYS } from "@nimbus/rpc";
 import { statesFromStatus } from "@nimbus/rpc/domain";
 import { inList, mysqlCode, mysqlMessage, Prisma, type Sql } from "./db";
+import { complete, SELECT_MANY, type BaseRow } from "./instances";
 
 export type SortKey = (typeof SERVER_SORT_KEYS)[number];
 
@@ -65,9 +67,9 @@ const SORT_EXPRESSIONS: Record<SortKey, string> = {
 };
 
 export type ListOutcome =
-  { ids: number[] } | { error: "marker" } | { error: "regex"; message: string };
+  { servers: Instance[] } | { error: "marker" } | { error: "regex"; message: string };
 
-export async function listServerIds(sql: Sql, q: ServerListQuery): Promise<ListOutcome> {
+export async function listServerPage(sql: Sql, q: ServerListQuery): Promise<ListOutcome> {
   const where: Prisma.Sql[] = [];
   const f = q.filters;
   if (q.projectId !== null) where.push(Prisma.sql`i.project_id = ${q.projectId}`);
@@ -79,7 +81,7 @@ export async function listServerIds(sql: Sql, q: ServerListQuery): Promise<ListO
   if (f.status) {
     const selectors = f.status.flatMap(statesFromStatus);
     // An unknown status matches nothing, as in Nova.
-    if (selectors.length === 0) return { ids: [] };
+    if (selectors.length === 0) return { servers: [] };
     const alternatives = selectors.map((s) =>
       "taskStates" in s
         ? Prisma.sql`(i.vm_state = ${s.vmState} AND i.task_state IN (${inList(s.taskStates)}))`
@@ -133,16 +135,16 @@ export async function listServerIds(sql: Sql, q: ServerListQuery): Promise<ListO
     where.push(Prisma.sql`(${Prisma.join(after, " OR ")})`);
   }
 
+  let rows: BaseRow[];
   try {
-    const rows = await sql.$queryRaw<{ id: number }[]>`
-      SELECT i.id FROM instances i
+    rows = await sql.$queryRaw<BaseRow[]>`
+      ${SELECT_MANY}
        ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
        ORDER BY ${Prisma.join(
          keys.map((k) => Prisma.sql`${k.expr} ${Prisma.raw(k.dir === "asc" ? "ASC" : "DESC")}`),
          ", ",
        )}
        LIMIT ${q.limit}`;
-    return { ids: rows.map((r) => r.id) };
   } catch (err) {
     // ER_REGEXP_ERROR: the name filter is not a valid regular expression.
     if (mysqlCode(err) === "1139") {
@@ -150,4 +152,5 @@ export async function listServerIds(sql: Sql, q: ServerListQuery): Promise<ListO
     }
     throw err;
   }
+  return { servers: (await complete(sql, rows)).map((r) => r.instance) };
 }
