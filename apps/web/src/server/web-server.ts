@@ -1,6 +1,7 @@
 // One Node HTTP server for everything the web process serves:
 //   /compute /identity /image -> the REST app (Hono)      /api/trpc -> tRPC
 //   /socket.io                -> socket.io (live updates)  /healthz  -> liveness
+//   /api/images/{id}/file     -> the dashboard's image upload (dashboard-upload.ts)
 //   /console/websockify       -> the console proxy (websocket → VNC; a plain GET: the token's status)
 //   websocket upgrades        -> socket.io, Next.js (/_next/: HMR in dev), else the console proxy
 //   everything else           -> Next.js (or 404 without it, for tests of the APIs alone)
@@ -29,6 +30,7 @@ import { authStrategyFor, type AuthStrategy } from "../rest/auth";
 import { restRoutes } from "../rest/routes";
 import { createContextFactory } from "../trpc/context";
 import { appRouter } from "../trpc/root";
+import { createDashboardUpload, uploadTarget } from "./dashboard-upload";
 import { requestIdOf } from "./request-id";
 
 export interface WebServerOptions {
@@ -108,8 +110,18 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
       auth,
       publicUrl: config.NIMBUS_PUBLIC_URL,
       settings: { stuckTaskSeconds: config.NIMBUS_DASHBOARD_STUCK_TASK_SECONDS },
+      imagesDir: config.NIMBUS_IMAGES_DIR,
       endLiveSessions: (token) => liveRef.current?.endSessions(token),
     }),
+  });
+
+  const upload = createDashboardUpload({
+    log,
+    bus: options.bus,
+    auth,
+    publicUrl: config.NIMBUS_PUBLIC_URL,
+    imagesDir: config.NIMBUS_IMAGES_DIR,
+    maxImageBytes: config.NIMBUS_IMAGE_MAX_SIZE,
   });
 
   let nextApp: Awaited<ReturnType<typeof loadNext>> | undefined;
@@ -136,6 +148,8 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
     try {
       if (REST_PREFIX.test(path)) return await restListener(req, res);
       if (path === "/api/trpc" || path.startsWith("/api/trpc/")) return trpc(req, res);
+      const imageId = uploadTarget(path);
+      if (imageId !== null) return await upload(req, res, imageId);
       if (path === CONSOLE_WEBSOCKET_PATH) return await consoleProxy.status(req, res);
       if (path === "/healthz") {
         res

@@ -23,6 +23,7 @@ export interface ContextDeps {
   auth: AuthStrategy;
   publicUrl?: string | undefined;
   settings: DashboardSettings;
+  imagesDir: string;
   /** Ends the live (socket.io) connections of a token that was just revoked. */
   endLiveSessions?: (token: string) => void;
 }
@@ -102,6 +103,7 @@ export function createContextFactory(deps: ContextDeps) {
         clientAddress: req.socket.remoteAddress ?? "unknown",
       },
       settings: deps.settings,
+      imagesDir: deps.imagesDir,
     };
   };
 }

@@ -12,6 +12,7 @@ import { serversRouter } from "./routers/servers/router";
 import { servicesRouter } from "./routers/services/router";
 import { sessionRouter } from "./routers/session/router";
 import { tasksRouter } from "./routers/tasks/router";
+import { usageRouter } from "./routers/usage/router";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   availabilityZones: availabilityZonesRouter,
   quotas: quotasRouter,
   tasks: tasksRouter,
+  usage: usageRouter,
   hypervisors: hypervisorsRouter,
   services: servicesRouter,
   identity: identityRouter,

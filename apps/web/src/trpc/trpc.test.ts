@@ -42,6 +42,7 @@ const ctx = (session: Session | null, over: Partial<TRPCContext> = {}): TRPCCont
   cookies: { set() {}, clear() {} },
   identity: null,
   settings: { stuckTaskSeconds: 600 },
+  imagesDir: "/nonexistent",
   ...over,
 });
 

@@ -52,6 +52,8 @@ export interface TRPCContext {
     clientAddress: string;
   } | null;
   settings: DashboardSettings;
+  /** NIMBUS_IMAGES_DIR: where deleting an image removes its data from (server-side only). */
+  imagesDir: string;
 }
 
 // 2. Initialization. `isDev: false` keeps stack traces out of error responses in every mode.

@@ -1,7 +1,11 @@
-// Images the project can see (Glance's visibility rules, decided by the conductor).
+// Images the project can see (Glance's visibility rules, decided by the conductor), and the
+// dashboard's create and delete. The data itself goes through the upload endpoint
+// (src/server/dashboard-upload.ts): tRPC cannot stream a body.
+import type { Image } from "@nimbus/rpc";
 import { z } from "zod";
-import { listImages } from "../../../services/images";
+import { createImage, deleteImage, listImages } from "../../../services/images";
 import { createTRPCRouter, protectedProcedure } from "../../trpc";
+import { newImageSchema } from "./images.schema";
 
 export const imageViewSchema = z.object({
   id: z.string(),
@@ -10,10 +14,27 @@ export const imageViewSchema = z.object({
   visibility: z.string(),
   owner: z.string().nullable(),
   diskFormat: z.string().nullable(),
+  containerFormat: z.string().nullable(),
   size: z.number().nullable(),
   minDisk: z.number(),
   minRam: z.number(),
+  protected: z.boolean(),
   createdAt: z.string(),
+});
+
+const view = (i: Image) => ({
+  id: i.id,
+  name: i.name,
+  status: i.status,
+  visibility: i.visibility,
+  owner: i.owner,
+  diskFormat: i.diskFormat,
+  containerFormat: i.containerFormat,
+  size: i.size,
+  minDisk: i.minDisk,
+  minRam: i.minRam,
+  protected: i.protected,
+  createdAt: i.createdAt,
 });
 
 export const imagesRouter = createTRPCRouter({
@@ -30,17 +51,20 @@ export const imagesRouter = createTRPCRouter({
         ],
         limit: 500,
       });
-      return images.map((i) => ({
-        id: i.id,
-        name: i.name,
-        status: i.status,
-        visibility: i.visibility,
-        owner: i.owner,
-        diskFormat: i.diskFormat,
-        size: i.size,
-        minDisk: i.minDisk,
-        minRam: i.minRam,
-        createdAt: i.createdAt,
-      }));
+      return images.map(view);
+    }),
+
+  /** A queued image record in the caller's project, ready for its data. */
+  create: protectedProcedure
+    .input(newImageSchema)
+    .output(imageViewSchema)
+    .mutation(async ({ ctx, input }) =>
+      view(await createImage(ctx.svc, { fields: input, properties: {} })),
+    ),
+
+  delete: protectedProcedure
+    .input(z.object({ id: z.string().min(1).max(255) }))
+    .mutation(async ({ ctx, input }) => {
+      await deleteImage(ctx.svc, input.id, ctx.imagesDir);
     }),
 });
