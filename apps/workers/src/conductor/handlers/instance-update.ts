@@ -14,7 +14,7 @@ import { taskStateConflict } from "../messages";
 import * as actions from "../repositories/actions";
 import { transaction } from "../repositories/db";
 import { resizeAllocation } from "../repositories/hosts";
-import { rememberMessage } from "../repositories/messages";
+import { isReplay, rememberMessageSql } from "../repositories/messages";
 import * as instances from "../repositories/instances";
 import type { InstanceChanges } from "../repositories/instances";
 
@@ -30,8 +30,19 @@ export const instanceUpdateHandler = (c: Conductor) =>
     const { ctx } = meta;
     const now = c.now();
     const ch = req.changes;
+    // The action is read when the host reports an event or ends the task.
+    const wantsAction = req.event !== undefined || ch.taskState === null;
     const outcome = await transaction(c.sql, async (tx) => {
-      if (!(await rememberMessage(tx, meta.messageId, now))) {
+      // One round trip: remember the message, lock the row, find the action.
+      let read;
+      try {
+        read = await tx.batch([
+          rememberMessageSql(meta.messageId, now),
+          instances.lockInstanceSql(req.uuid),
+          ...(wantsAction ? [actions.findActionIdSql(req.uuid, ctx.requestId)] : []),
+        ]);
+      } catch (err) {
+        if (!isReplay(err, meta.messageId)) throw err;
         const done = await instances.getInstance(tx, req.uuid, {
           projectId: null,
           withDeleted: true,
@@ -39,7 +50,7 @@ export const instanceUpdateHandler = (c: Conductor) =>
         if (!done) throw new RpcError("conflict", `Instance ${req.uuid} was deleted.`);
         return { replay: true, actionId: null, nodeId: null, instance: done.instance };
       }
-      const record = await instances.lockInstance(tx, req.uuid);
+      const record = instances.firstRecord(read[1]!.rows);
       if (!record) throw new RpcError("conflict", `Instance ${req.uuid} was deleted.`);
       const current = record.instance;
       if (current.host !== req.host) {
@@ -82,40 +93,44 @@ export const instanceUpdateHandler = (c: Conductor) =>
           },
         });
       }
-      await instances.updateInstance(tx, req.uuid, {}, changes, now);
+      const actionId = wantsAction ? actions.firstId(read[2]!.rows) : null;
+      const finishing =
+        actionId !== null && req.event?.phase === "finish"
+          ? {
+              actionId,
+              event: req.event.event,
+              finish: {
+                result: req.event.result ?? "Success",
+                traceback: req.event.traceback,
+                details: req.event.details,
+                host: req.host,
+              },
+            }
+          : null;
+      // The writes that need no read first, in one round trip.
+      const written = await tx.batch([
+        instances.updateInstanceSql(req.uuid, {}, changes, now),
+        ...(req.fault ? [instances.addFaultSql(req.uuid, req.fault, req.host, now)] : []),
+        ...(finishing
+          ? [actions.finishEventSql(finishing.actionId, finishing.event, finishing.finish, now)]
+          : []),
+      ]);
+      // No such event running: recorded as started and finished now (as finishEvent does).
+      if (finishing && written.at(-1)!.affectedRows === 0) {
+        const { actionId: id, event, finish } = finishing;
+        await actions.recordFinishedEvent(tx, id, event, finish, now);
+      }
+      if (actionId !== null && req.event?.phase === "start")
+        await actions.startEvent(tx, actionId, req.event.event, req.host, now);
       const nodeId =
         resize === "confirmed" || resize === "reverted"
           ? await resizeAllocation(tx, req.uuid, resourcesOf(keep))
           : null;
-
-      if (req.fault) await instances.addFault(tx, req.uuid, req.fault, req.host, now);
-      let actionId: number | null = null;
-      if (req.event || ch.taskState === null) {
-        actionId = await actions.findActionId(tx, req.uuid, ctx.requestId);
-      }
-      if (actionId !== null && req.event) {
-        if (req.event.phase === "start")
-          await actions.startEvent(tx, actionId, req.event.event, req.host, now);
-        else {
-          await actions.finishEvent(
-            tx,
-            actionId,
-            req.event.event,
-            {
-              result: req.event.result ?? "Success",
-              traceback: req.event.traceback,
-              details: req.event.details,
-              host: req.host,
-            },
-            now,
-          );
-        }
-      }
-      // The task is over: so is the action that started it.
+      // The task is over: so is the action that started it (sent with the COMMIT).
       if (actionId !== null && ch.taskState === null && current.taskState !== null) {
         const failed =
           ch.vmState === "error" || req.event?.result === "Error" || req.fault !== undefined;
-        await actions.finishAction(tx, actionId, now, failed);
+        await tx.commitWith([actions.finishActionSql(actionId, now, failed)]);
       }
       return {
         replay: false,
