@@ -50,13 +50,15 @@ function HypervisorCard({ node }: { node: ComputeNode }) {
   const usable = node.service.up && !node.service.disabled && !node.service.forcedDown;
   return (
     <section
-      aria-label={node.hypervisorHostname}
+      aria-label={node.host}
       className="rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex flex-wrap items-start justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
         <div className="min-w-0">
-          <h2 className="truncate font-mono text-sm font-semibold">{node.hypervisorHostname}</h2>
+          <h2 className="truncate font-mono text-sm font-semibold">{node.host}</h2>
           <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
+            {/* libvirt's own name for the machine, when it is not the compute host's */}
+            {node.hypervisorHostname !== node.host && `${node.hypervisorHostname} · `}
             {node.hypervisorType} {versionOf(node.hypervisorVersion)} · {node.hostIp} · zone{" "}
             {node.availabilityZone}
           </p>
