@@ -5,6 +5,7 @@ import {
   listInstanceActions,
   RpcError,
   scheduleAndBuild,
+  startBuild,
   updateService,
   type Instance,
 } from "@nimbus/rpc";
@@ -178,6 +179,29 @@ describe("schedule_and_build", () => {
     expect(await server(s!.uuid)).toMatchObject({ vmState: "active", host: placed.host });
     expect(await h.db.allocation.count({ where: { instanceUuid: s!.uuid } })).toBe(1);
     expect((await usage())[placed.host!]).toEqual([1, 512, 1, 1]);
+  });
+
+  it("lets a host take a build once, at its attempt, starting the build event once", async () => {
+    for (const c of h.computes.values()) c.auto = false; // the host does not call start_build
+    const [s] = await create();
+    const placed = await server(s!.uuid);
+    const take = (host: string, attempt: number) =>
+      h.bus.call(startBuild, { uuid: s!.uuid, host, attempt }, { ctx: userCtx() });
+    const other = ["host-a", "host-b", "host-c"].find((x) => x !== placed.host)!;
+    expect(await take(other, 1)).toMatchObject({ proceed: false });
+    expect(await take(placed.host!, 2)).toMatchObject({ proceed: false });
+    const first = await take(placed.host!, 1);
+    expect(first).toMatchObject({ proceed: true, instance: { taskState: "spawning" } });
+    // The same call again (its reply lost) goes on, without a second event.
+    expect(await take(placed.host!, 1)).toMatchObject({ proceed: true });
+    const { actions } = await h.bus.call(
+      listInstanceActions,
+      { uuid: s!.uuid, projectId: PROJECT },
+      { ctx: userCtx() },
+    );
+    expect(
+      actions[0]!.events.filter((e) => e.event === "compute_build_and_run_instance"),
+    ).toMatchObject([{ finishTime: null, host: placed.host }]);
   });
 
   it("reschedules a failed build to another host, avoiding the ones that failed", async () => {

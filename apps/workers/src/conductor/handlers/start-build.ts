@@ -4,14 +4,21 @@ import { handler, startBuild } from "@nimbus/rpc";
 import type { Conductor } from "../deps";
 import { BUILD_EVENT } from "../flows/builds";
 import * as actions from "../repositories/actions";
-import { getInstance } from "../repositories/instances";
+import { firstRecord, getInstanceSql } from "../repositories/instances";
 import { specOf } from "../request-spec";
-import { takeBuild } from "../repositories/specs";
+import { takeBuildSql } from "../repositories/specs";
 
 export const startBuildHandler = (c: Conductor) =>
   handler(startBuild, async (req, meta) => {
-    const taken = await takeBuild(c.sql, req.uuid, req.host, req.attempt, c.now());
-    const record = await getInstance(c.sql, req.uuid);
+    const now = c.now();
+    // One round trip: the swap, the server as it is after it, and the action the event goes on.
+    const [swap, read, latest] = await c.sql.batch([
+      takeBuildSql(req.uuid, req.host, req.attempt, now),
+      getInstanceSql(req.uuid),
+      actions.latestActionSql(req.uuid, "create", BUILD_EVENT),
+    ]);
+    const taken = swap!.affectedRows > 0;
+    const record = firstRecord(read!.rows);
     if (!taken) {
       // The same call run twice (its first reply lost) finds its own swap done: go on.
       const spec = record && specOf(record.spec);
@@ -29,7 +36,12 @@ export const startBuildHandler = (c: Conductor) =>
     }
     if (!record) return { proceed: false, instance: null };
     if (taken) {
-      await actions.startLatestEvent(c.sql, req.uuid, "create", BUILD_EVENT, req.host, c.now());
+      const actionId = actions.idleLatestAction(latest!.rows);
+      if (actionId !== null) {
+        await c.sql.$executeRaw(
+          actions.insertEventsSql([{ actionId, event: BUILD_EVENT, host: req.host }], now),
+        );
+      }
       c.notifier.instanceUpdated(record.instance, meta.ctx);
       c.notifier.latestAction(req.uuid, "create", record.instance.name, meta.ctx);
     }

@@ -123,19 +123,6 @@ export async function latestActionId(
   return rows[0]?.id ?? null;
 }
 
-/** Start an event on the server's latest action named `action`, unless it is running already. */
-export async function startLatestEvent(
-  sql: Sql,
-  uuid: string,
-  action: string,
-  event: string,
-  host: string | null,
-  now: Date,
-): Promise<void> {
-  const actionId = idleLatestAction(await sql.$queryRaw(latestActionSql(uuid, action, event)));
-  if (actionId !== null) await insertEvents(sql, [{ actionId, event, host }], now);
-}
-
 /**
  * The server's latest action named `action`, and whether `event` runs on it (for batches); its
  * rows go through `idleLatestAction`.

@@ -41,19 +41,8 @@ export async function bumpAttempt(
 
 /**
  * start_build's compare-and-swap: scheduling → spawning, only while the instance is live, on
- * `host`, and at build attempt `attempt`. Returns whether it applied.
+ * `host`, and at build attempt `attempt` (it changed a row if it applied).
  */
-export async function takeBuild(
-  sql: Sql,
-  uuid: string,
-  host: string,
-  attempt: number,
-  now: Date,
-): Promise<boolean> {
-  return (await sql.$executeRaw(takeBuildSql(uuid, host, attempt, now))) > 0;
-}
-
-/** takeBuild's statement (for batches): it changed a row if the build was taken. */
 export const takeBuildSql = (uuid: string, host: string, attempt: number, now: Date) => Prisma.sql`
   UPDATE instances i JOIN request_specs r ON r.instance_uuid = i.uuid
      SET i.task_state = 'spawning', i.updated_at = ${now}
