@@ -25,6 +25,7 @@ export function HypervisorsPage() {
       />
       <QueryView
         query={nodes}
+        inset={false}
         isEmpty={(list) => list.length === 0}
         empty={{
           icon: <HardDrive className="size-5" />,

@@ -11,24 +11,29 @@ import { ConfirmDialog } from "../ui/dialog";
 import { EmptyState, ErrorState, SkeletonRows } from "../ui/states";
 import { useToast } from "../ui/toast";
 
-/** Skeleton while pending, the error with a retry, `empty` when `isEmpty`, else the content. */
+/**
+ * Skeleton while pending, the error with a retry, `empty` when `isEmpty`, else the content. `inset`
+ * pads the error to sit inside a card; a page without one lines it up with its header.
+ */
 export function QueryView<T, E>({
   query,
   isEmpty,
   empty,
   rows = 4,
+  inset = true,
   children,
 }: {
   query: UseQueryResult<T, E>;
   isEmpty?: (data: T) => boolean;
   empty?: { icon: ReactNode; title: string; text?: ReactNode; action?: ReactNode };
   rows?: number;
+  inset?: boolean;
   children: (data: T) => ReactNode;
 }) {
   if (query.isPending) return <SkeletonRows rows={rows} />;
   if (query.isError) {
     return (
-      <div className="p-4">
+      <div className={inset ? "p-4" : undefined}>
         <ErrorState message={errorMessage(query.error)} onRetry={() => void query.refetch()} />
       </div>
     );
