@@ -50,11 +50,15 @@ export function ServicesPage() {
   const [disabling, setDisabling] = useState<Service | null>(null);
   const update = useMutation(
     trpc.services.update.mutationOptions({
-      onSuccess: (s) => {
+      onSuccess: (s, v) => {
         patch(s);
-        outcome.done(
-          `${s.binary} on ${s.host}: ${s.disabled ? "disabled" : "enabled"}${s.forcedDown ? ", forced down" : ""}`,
-        );
+        const done =
+          v.change === "forceDown"
+            ? s.forcedDown
+              ? "forced down"
+              : "no longer forced down"
+            : `${v.change}d`;
+        outcome.done(`${s.binary} on ${s.host}: ${done}`);
       },
       onError: (err, v) => outcome.refused(`${LABELS[v.change]} refused`)(err),
     }),
