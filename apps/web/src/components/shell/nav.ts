@@ -2,10 +2,14 @@
 // Admin section is shown to administrators only.
 import type { PolicyName } from "@nimbus/rpc/domain";
 import {
+  Activity,
   Cpu,
+  Disc3,
   FolderKanban,
   Gauge,
   HardDrive,
+  KeyRound,
+  LayoutDashboard,
   Server,
   ServerCog,
   SlidersHorizontal,
@@ -23,7 +27,10 @@ export interface NavItem {
 }
 
 export const PROJECT_NAV: NavItem[] = [
+  { href: "/project/overview", label: "Overview", icon: LayoutDashboard },
   { href: "/project/instances", label: "Instances", icon: Server },
+  { href: "/project/images", label: "Images", icon: Disc3 },
+  { href: "/project/key-pairs", label: "Key pairs", icon: KeyRound, policy: "keypairs:index" },
 ];
 
 export const ADMIN_NAV: NavItem[] = [
@@ -50,4 +57,5 @@ export const ADMIN_NAV: NavItem[] = [
     policy: "identity:list_projects",
   },
   { href: "/admin/users", label: "Users", icon: UserRound, policy: "identity:list_users" },
+  { href: "/admin/usage", label: "Usage", icon: Activity, policy: "usage:list" },
 ];
