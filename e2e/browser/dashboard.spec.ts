@@ -1,12 +1,11 @@
 // The dashboard in a real Chromium against a whole cloud with a real TCG guest: sign in, launch
 // from the wizard and watch BUILD → ACTIVE arrive without a reload (in a second browser too), stop
-// and start, the instance page's tabs and console, the task drawer, the wizard greying out what
-// an admin's new flavor and lower quota make impossible, a reader who can change nothing (and is
-// refused by tRPC and REST alike), delete, sign out. Every main page is saved as a screenshot.
+// and start, the instance page's tabs and console, the task drawer, a reader who can change
+// nothing (and is refused by tRPC and REST alike), delete, sign out. Every main page is saved as a
+// screenshot. (The wizard greying out what an admin's changes make impossible: admin-pages.spec.ts.)
 import {
   expect,
   test,
-  type APIResponse,
   type Browser,
   type BrowserContext,
   type Locator,
@@ -15,6 +14,7 @@ import {
 import type { ApiClient } from "../stack/client";
 import { createProjectUser, type ProjectUser } from "../stack/identity";
 import { startStack, type Stack } from "../stack/stack";
+import { mark, shot, signedIn as signedInAs, stayed, trpcCall as trpcCallAt } from "./fixtures";
 
 const BOOT_MS = 180_000;
 const NAME = "web-1";
@@ -32,39 +32,13 @@ let serverId: string;
 test.describe.configure({ mode: "serial" });
 
 /** A browser context signed in through the dashboard's own tRPC sign-in (no form). */
-async function signedIn(
+const signedIn = (
   browser: Browser,
   user: ProjectUser,
-  opts: Parameters<Browser["newContext"]>[0] = {},
-) {
-  const context = await browser.newContext(opts);
-  const res = await trpcCall(context, "session.login", {
-    username: user.userName,
-    password: user.password,
-    project: user.projectName,
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  return context;
-}
-
-/** A tRPC mutation from inside a context (its cookie, this site's Origin), as the page makes them. */
-function trpcCall(context: BrowserContext, path: string, input: unknown): Promise<APIResponse> {
-  return context.request.post(`${stack.url}/api/trpc/${path}`, {
-    headers: { origin: stack.url, "content-type": "application/json" },
-    data: JSON.stringify({ json: input }),
-  });
-}
-
-/** A screenshot in the test's artifacts (test-results/playwright/…). */
-async function shot(p: Page, name: string) {
-  await p.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
-}
-
-/** Marks the page; `stayed` is true only if the same document is still loaded (no reload). */
-const mark = (p: Page) =>
-  p.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
-const stayed = (p: Page) =>
-  p.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload === true);
+  opts: Parameters<typeof signedInAs>[3] = {},
+) => signedInAs(stack.url, browser, user, opts);
+const trpcCall = (context: BrowserContext, path: string, input: unknown) =>
+  trpcCallAt(stack.url, context, path, input);
 
 const row = (p: Page, name = NAME) =>
   p.getByRole("row").filter({ has: p.getByRole("link", { name, exact: true }) });
@@ -196,7 +170,7 @@ test("the instance page: overview, console, action log with the scheduler's expl
   await expect(page.getByText("m1.tiny").first()).toBeVisible();
   await shot(page, "instance-overview");
 
-  await page.getByRole("tab", { name: "Console" }).click();
+  await page.getByRole("tab", { name: "Console", exact: true }).click();
   const consoleStatus = page.getByRole("status").filter({ hasText: /Connect/ });
   await expect(consoleStatus).toHaveAttribute("data-state", "connected", { timeout: 60_000 });
   await expect(consoleStatus).toContainText(`instance-${serverId}`);
@@ -235,40 +209,6 @@ test("the task drawer lists the project's recent actions and leads to an instanc
     "aria-selected",
     "true",
   );
-});
-
-test("an admin's new flavor and a lower quota are greyed out in the wizard, with the reason", async () => {
-  const huge = await admin.post("/flavors", {
-    flavor: { name: "m1.huge", ram: 2048, vcpus: 64, disk: 1 },
-  });
-  expect(huge.status, JSON.stringify(huge.body)).toBe(200);
-  const lowered = await admin.put(`/os-quota-sets/${member.projectId}`, {
-    quota_set: { cores: 2 },
-  });
-  expect(lowered.status, JSON.stringify(lowered.body)).toBe(200);
-  try {
-    await page.goto(`${stack.url}/project/instances/launch`);
-    const flavorRow = (name: string) =>
-      page.getByRole("row").filter({ has: page.getByRole("radio", { name }) });
-    // One vCPU is used by web-1; one is left.
-    await expect(flavorRow("m1.medium")).toContainText("needs 2 vCPUs, 1 left in your quota");
-    await expect(page.getByRole("radio", { name: "m1.medium" })).toBeDisabled();
-    await expect(page.getByRole("radio", { name: "m1.tiny" })).toBeEnabled();
-    await expect(flavorRow("m1.huge")).toContainText("needs 64 vCPUs, 1 left in your quota");
-    // Two of m1.tiny need two vCPUs: the count counts.
-    await page.getByLabel("Count").fill("2");
-    await expect(flavorRow("m1.tiny")).toContainText("needs 2 vCPUs, 1 left in your quota");
-    await page.getByLabel("Count").fill("1");
-    await shot(page, "launch-wizard-greyed");
-    // With the quota back, the huge flavor is still refused: no host has 64 vCPUs.
-    await admin.put(`/os-quota-sets/${member.projectId}`, { quota_set: { cores: 100 } });
-    await page.reload();
-    await expect(flavorRow("m1.huge")).toContainText(/no host has 64 vCPUs free/);
-    await expect(flavorRow("m1.medium")).not.toContainText("quota");
-  } finally {
-    await admin.request("DELETE", `/os-quota-sets/${member.projectId}`);
-    await admin.request("DELETE", `/flavors/${huge.body.flavor.id}`);
-  }
 });
 
 test("a reader sees everything and can change nothing; tRPC and REST refuse it anyway", async () => {
