@@ -16,7 +16,7 @@ import { hours } from "../usage/format";
 import { PERIOD_LABELS, PeriodPicker } from "../usage/PeriodPicker";
 import { UsageTotals } from "../usage/UsageTotals";
 
-const NUM = "text-right";
+const NUM = "text-right whitespace-nowrap";
 
 export function ProjectUsage() {
   const trpc = useTRPC();

@@ -103,7 +103,7 @@ export function UsagePage() {
                         </TD>
                         <TD className="text-right">{p.servers}</TD>
                         {TOTALS.map((t) => (
-                          <TD key={t.key} className="text-right">
+                          <TD key={t.key} className="text-right whitespace-nowrap">
                             {hours(p[t.key])}
                           </TD>
                         ))}
