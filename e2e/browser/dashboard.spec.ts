@@ -11,8 +11,10 @@ import {
   type Locator,
   type Page,
 } from "@playwright/test";
+import { randomBytes } from "node:crypto";
 import type { ApiClient } from "../stack/client";
 import { createProjectUser, type ProjectUser } from "../stack/identity";
+import { serverAction } from "../stack/servers";
 import { startStack, type Stack } from "../stack/stack";
 import { mark, shot, signedIn as signedInAs, stayed, trpcCall as trpcCallAt } from "./fixtures";
 
@@ -28,6 +30,13 @@ let page: Page;
 let watcher: Page;
 let readerPage: Page;
 let serverId: string;
+
+/** The server's serial console log, through the API (as the admin). */
+async function serialLog(id: string): Promise<string> {
+  const res = await serverAction(admin, id, { "os-getConsoleOutput": {} });
+  expect(res.status).toBe(200);
+  return res.body.output as string;
+}
 
 test.describe.configure({ mode: "serial" });
 
@@ -174,6 +183,17 @@ test("the instance page: overview, console, action log with the scheduler's expl
   const consoleStatus = page.getByRole("status").filter({ hasText: /Connect/ });
   await expect(consoleStatus).toHaveAttribute("data-state", "connected", { timeout: 60_000 });
   await expect(consoleStatus).toContainText(`instance-${serverId}`);
+  // Typed into the console tab, a command runs in the guest: the marker it echoes reaches the serial
+  // log on a line of its own. Typed again if the guest's shell was not reading yet.
+  const marker = `console-${randomBytes(4).toString("hex")}`;
+  await expect(async () => {
+    await page.locator("[data-testid=console-screen] canvas").click();
+    await page.keyboard.type(`echo ${marker}`);
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => serialLog(serverId), { timeout: 10_000 })
+      .toMatch(new RegExp(`(^|\\n)${marker}\\r?\\n`));
+  }).toPass({ timeout: 90_000 });
   await shot(page, "instance-console");
 
   await page.getByRole("tab", { name: "Action log" }).click();

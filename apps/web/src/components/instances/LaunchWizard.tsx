@@ -183,7 +183,7 @@ export function LaunchWizard() {
           tone: "success",
           title:
             res.ids.length === 1 ? `Launching ${name}` : `Launching ${res.ids.length} instances`,
-          message: "Follow them build in the list.",
+          message: `Watch ${res.ids.length === 1 ? "it" : "them"} build in the list.`,
         });
         router.push("/project/instances");
       },
