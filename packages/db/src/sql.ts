@@ -8,11 +8,34 @@
 // compares both doors on every column type of the schema), so a repository function runs on either.
 // On top of that: several statements in one round trip (`batch`), and transactions whose BEGIN
 // travels with their first statements and whose COMMIT may travel with their last.
+//
+// Its own entry (`@nimbus/db/sql`): the fragments come from Prisma's small runtime-utils package,
+// not from the generated client, so a process on this door alone never loads Prisma's client
+// (~50 MiB resident, ~100 MiB once it has run a query).
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
+import type * as Fragments from "@prisma/client-runtime-utils";
 import * as mariadb from "mariadb";
-import { Prisma } from "./generated/prisma/client";
 import { parseDatabaseUrl } from "./migrate";
 import type { PoolOptions } from "./index";
+
+// Under Node, Prisma's client runs the CommonJS build of runtime-utils; requiring it here gives the
+// same Sql class (an ES import would load its ES build, a second class), so fragments made by
+// either door nest in the other's templates.
+const fragments: typeof Fragments = createRequire(import.meta.url)("@prisma/client-runtime-utils");
+
+/** Tagged-template fragments, as Prisma's namespace has them. */
+export const Prisma = {
+  sql: fragments.sql,
+  join: fragments.join,
+  raw: fragments.raw,
+  empty: fragments.empty,
+  Sql: fragments.Sql,
+};
+// eslint-disable-next-line @typescript-eslint/no-namespace -- types only, merged with the value
+export declare namespace Prisma {
+  export type Sql = Fragments.Sql;
+}
 
 type Template = TemplateStringsArray | Prisma.Sql;
 
