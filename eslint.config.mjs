@@ -39,6 +39,28 @@ export const databaseDoor = {
   },
 };
 
+/**
+ * The conductor's run-time code takes the raw door alone (`@nimbus/db/sql`): Prisma's generated
+ * client, which `@nimbus/db` loads, costs it ~100 MiB resident (docs/performance.md, P7). Its tests
+ * and test fixtures may use Prisma's client; type-only imports load nothing.
+ */
+export const conductorRawDoor = {
+  files: ["apps/workers/src/conductor/**/*.ts"],
+  ignores: ["**/*.test.ts", "apps/workers/src/conductor/testing.ts"],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        paths: ["@nimbus/db", "@prisma/client"].map((name) => ({
+          name,
+          allowTypeImports: true,
+          message: "The conductor runs on @nimbus/db/sql; Prisma's client would cost it ~100 MiB.",
+        })),
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -72,5 +94,6 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   databaseDoor,
+  conductorRawDoor,
   prettier,
 );

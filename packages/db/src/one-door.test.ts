@@ -1,6 +1,7 @@
 // One door to the database: with the repository's real ESLint configuration, importing the
 // database (the package, Prisma, or a path into packages/db) is an error everywhere except in the
-// conductor. Fixtures are linted as virtual files at the paths they would have.
+// conductor, and the conductor's run-time code takes the raw door alone (its tests may use Prisma).
+// Fixtures are linted as virtual files at the paths they would have.
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ESLint } from "eslint";
@@ -15,12 +16,19 @@ const OUTSIDE = [
   "apps/workers/src/scheduler/x.ts",
   "packages/rpc/src/x.ts",
 ];
-const INSIDE = ["apps/workers/src/conductor/x.ts", "apps/workers/src/conductor/handlers/x.ts"];
+const INSIDE = [
+  "apps/workers/src/conductor/x.int.test.ts",
+  "apps/workers/src/conductor/testing.ts",
+];
+const CONDUCTOR_RUNTIME = [
+  "apps/workers/src/conductor/x.ts",
+  "apps/workers/src/conductor/handlers/x.ts",
+];
 
 /** The import specifiers that reach the database from a file at `file`. */
 function doors(file: string): string[] {
   const intoPackage = relative(dirname(join(ROOT, file)), DB_ENTRY);
-  return ["@nimbus/db", "@nimbus/db/testing", "@prisma/client", intoPackage];
+  return ["@nimbus/db", "@nimbus/db/sql", "@nimbus/db/testing", "@prisma/client", intoPackage];
 }
 
 const fixture = (specifier: string) =>
@@ -38,7 +46,7 @@ async function lint(file: string, code: string) {
 
 describe("the database door", () => {
   it("lets the same fixture without a database import through everywhere (the control)", async () => {
-    for (const file of [...OUTSIDE, ...INSIDE]) {
+    for (const file of [...OUTSIDE, ...INSIDE, ...CONDUCTOR_RUNTIME]) {
       expect(await lint(file, fixture("node:path"))).toEqual([]);
     }
   });
@@ -65,6 +73,25 @@ describe("the database door", () => {
     for (const specifier of doors(file)) {
       it(`allows ${specifier} in ${file}`, async () => {
         expect(await lint(file, fixture(specifier))).toEqual([]);
+      });
+    }
+  }
+
+  for (const file of CONDUCTOR_RUNTIME) {
+    it(`allows the raw door in ${file}`, async () => {
+      expect(await lint(file, fixture("@nimbus/db/sql"))).toEqual([]);
+    });
+
+    for (const specifier of ["@nimbus/db", "@prisma/client"]) {
+      it(`rejects ${specifier} (Prisma's client) in ${file}`, async () => {
+        const messages = await lint(file, fixture(specifier));
+        expect(messages.map((m) => m.rule)).toEqual(["no-restricted-imports"]);
+        expect(messages[0]!.message).toMatch(/@nimbus\/db\/sql/);
+      });
+
+      it(`allows a type-only import from ${specifier} in ${file}`, async () => {
+        const code = `import type { Thing } from "${specifier}";\nexport type Used = Thing;\n`;
+        expect(await lint(file, code)).toEqual([]);
       });
     }
   }

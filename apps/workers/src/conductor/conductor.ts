@@ -8,7 +8,7 @@ import { conductorHandlers } from "./handlers";
 import { createNotifier } from "./notifier";
 import { periodicTasks, startPeriodicTasks, type PeriodicTask } from "./periodic";
 import { ServiceStates } from "./periodic/service-states";
-import { openDatabase, openSqlPool, type Db, type SqlPool } from "./repositories/db";
+import { openSqlPool, type SqlPool } from "./repositories/db";
 
 const FLUSH_ON_STOP_MS = 5_000;
 
@@ -16,8 +16,6 @@ export interface ConductorOptions {
   config: ConductorConfig;
   bus: Bus;
   logger: Logger;
-  /** an open client to use (and leave open); otherwise one is opened from the config */
-  db?: Db;
   /** an open pool to use (and leave open); otherwise one is opened from the config */
   sql?: SqlPool;
   now?: () => Date;
@@ -30,13 +28,12 @@ export interface RunningConductor extends Running {
 }
 
 export function createConductor(
-  opts: Omit<ConductorOptions, "periodic"> & { db: Db; sql: SqlPool },
+  opts: Omit<ConductorOptions, "periodic"> & { sql: SqlPool },
 ): Conductor {
   const now = opts.now ?? (() => new Date());
   const liveness = () => livenessOf(opts.config, now());
   return {
     sql: opts.sql,
-    db: opts.db,
     bus: opts.bus,
     config: opts.config,
     logger: opts.logger,
@@ -49,9 +46,8 @@ export function createConductor(
 
 export async function startConductor(opts: ConductorOptions): Promise<RunningConductor> {
   const { NIMBUS_DATABASE_URL: url, NIMBUS_DB_POOL_SIZE: poolSize } = opts.config;
-  const db = opts.db ?? openDatabase(url, poolSize);
   const sql = opts.sql ?? openSqlPool(url, poolSize);
-  const conductor = createConductor({ ...opts, db, sql });
+  const conductor = createConductor({ ...opts, sql });
   const server = await opts.bus.serve({ service: "conductor" }, conductorHandlers(conductor));
   const all = periodicTasks(conductor);
   const periodic = startPeriodicTasks(conductor, opts.periodic ? opts.periodic(all) : all);
@@ -68,7 +64,6 @@ export async function startConductor(opts: ConductorOptions): Promise<RunningCon
         new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_ON_STOP_MS))),
       ]);
       clearTimeout(timer);
-      if (!opts.db) await db.$disconnect();
       if (!opts.sql) await sql.end();
     },
   };

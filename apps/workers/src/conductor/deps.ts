@@ -3,14 +3,12 @@ import type { Bus, Logger } from "@nimbus/rpc";
 import type { ConductorConfig } from "./config";
 import type { Notifier } from "./notifier";
 import type { ServiceStates } from "./periodic/service-states";
-import type { Db, SqlPool } from "./repositories/db";
+import type { SqlPool } from "./repositories/db";
 import type { Liveness } from "./repositories/mapping";
 
 export interface Conductor {
   /** the driver's pool: every repository runs on it */
   sql: SqlPool;
-  /** Prisma's typed client: the identity repository's model queries */
-  db: Db;
   bus: Bus;
   config: ConductorConfig;
   logger: Logger;

@@ -11,12 +11,8 @@ import {
   type TokenData,
   type User,
 } from "@nimbus/rpc";
-import {
-  holdsRoleAnywhere,
-  rolesNamed,
-  rolesOn,
-  type IdentityDb as Sql,
-} from "./repositories/identity";
+import type { Sql } from "./repositories/db";
+import { holdsRoleAnywhere, rolesNamed, rolesOn } from "./repositories/identity";
 
 /** The same answer whatever failed, so a caller cannot tell a wrong password from a missing user. */
 export const authFailed = () =>

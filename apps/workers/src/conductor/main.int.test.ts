@@ -4,6 +4,7 @@
 // cleanly on SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { createDb, type Db } from "@nimbus/db";
 import { createTestDatabase, type TestDatabase } from "@nimbus/db/testing";
 import {
   connectBus,
@@ -18,7 +19,6 @@ import {
 import { createTestVhost, waitFor, type TestVhost } from "@nimbus/rpc/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openDatabase, type Db } from "./repositories/db";
 import { FakeCompute, FakeScheduler, inventory, PROJECT, userCtx } from "./testing";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
@@ -69,7 +69,7 @@ const ready = () =>
 
 beforeAll(async () => {
   [vhost, testDb] = await Promise.all([createTestVhost(), createTestDatabase()]);
-  db = openDatabase(testDb.url, 2);
+  db = createDb(testDb.url, { connectionLimit: 2 });
   await db.flavor.create({
     data: { flavorid: "1", name: "m1.tiny", memoryMb: 512, vcpus: 1, rootGb: 1 },
   });

@@ -1,6 +1,7 @@
 // Test fixtures for the conductor: a throwaway database, the conductor on a memory bus, and a fake
 // scheduler and fake compute hosts served on the same bus, so a test can drive whole flows.
 import { randomBytes, randomUUID } from "node:crypto";
+import { createDb, type Db } from "@nimbus/db";
 import { createTestDatabase, type TestDatabase } from "@nimbus/db/testing";
 import {
   buildAndRunInstance,
@@ -41,7 +42,7 @@ import type { z } from "zod";
 import { parseConductorConfig } from "./config";
 import { startConductor, type RunningConductor } from "./conductor";
 import type { Conductor } from "./deps";
-import { openDatabase, type Db, type SqlPool } from "./repositories/db";
+import type { SqlPool } from "./repositories/db";
 
 export const PROJECT = "0123456789abcdef0123456789abcdef";
 export const OTHER_PROJECT = "fedcba9876543210fedcba9876543210";
@@ -99,7 +100,7 @@ export interface HarnessOptions {
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const testDb = await createTestDatabase();
-  const db = openDatabase(testDb.url, 20);
+  const db = createDb(testDb.url, { connectionLimit: 20 });
   const bus = createMemoryBus({
     castsAsCalls: options.castsAsCalls ?? true,
     service: "conductor",
@@ -115,7 +116,6 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const running = await startConductor({
     config,
     bus,
-    db,
     logger: pino({ level: "silent" }),
     now: () => new Date(Date.now() + offset),
     periodic: () => [],

@@ -24,7 +24,7 @@ function refOf(by: ByIdOrName): Ref | null {
 export const authenticateHandler = (c: Conductor) =>
   handler(authenticate, async (req, meta) => {
     const userRef = refOf(req.user);
-    const user = userRef && (await findLoginUser(c.db, userRef));
+    const user = userRef && (await findLoginUser(c.sql, userRef));
     const passwordOk = await verify(user?.passwordHash ?? (await dummyHash()), req.password).catch(
       () => false,
     );
@@ -39,11 +39,11 @@ export const authenticateHandler = (c: Conductor) =>
     if (scope === null) {
       // Keystone scopes a token with no scope asked to the default project, if it grants a role.
       const dflt =
-        user.defaultProjectId && (await findProject(c.db, { id: user.defaultProjectId }));
-      if (dflt && (await scopeRoles(c.db, user, { project: dflt }))) project = dflt;
+        user.defaultProjectId && (await findProject(c.sql, { id: user.defaultProjectId }));
+      if (dflt && (await scopeRoles(c.sql, user, { project: dflt }))) project = dflt;
     } else if (scope !== "unscoped" && "project" in scope) {
       const ref = refOf(scope.project);
-      project = ref && (await findProject(c.db, ref));
+      project = ref && (await findProject(c.sql, ref));
       if (!project) throw noAccess(user.id, "project", JSON.stringify(scope.project));
     } else if (scope !== "unscoped") {
       domainId = domainIdOf(scope.domain);
@@ -51,7 +51,7 @@ export const authenticateHandler = (c: Conductor) =>
     }
 
     const roles = await scopeRoles(
-      c.db,
+      c.sql,
       user,
       project ? { project } : domainId ? { domainId } : null,
     );
@@ -62,7 +62,7 @@ export const authenticateHandler = (c: Conductor) =>
     const expiresAt = new Date(issuedAt.getTime() + c.config.NIMBUS_TOKEN_TTL * 1000);
     const auditId = newAuditId();
     const methods = ["password"];
-    await insertToken(c.db, {
+    await insertToken(c.sql, {
       tokenHash: req.tokenHash,
       userId: user.id,
       projectId: project?.id ?? null,

@@ -6,6 +6,6 @@ import { assignmentNotFound } from "./revoke-role";
 
 export const checkRoleHandler = (c: Conductor) =>
   handler(checkRole, async (req) => {
-    if (!(await hasAssignment(c.db, req))) throw assignmentNotFound();
+    if (!(await hasAssignment(c.sql, req))) throw assignmentNotFound();
     return {};
   });

@@ -11,7 +11,7 @@ export const duplicate = (kind: string, name: string) =>
 
 export const createProjectHandler = (c: Conductor) =>
   handler(createProject, async (req, meta) => {
-    const project = await create(c.db, req);
+    const project = await create(c.sql, req);
     if (!project) throw duplicate("project", req.name);
     meta.logger.info({ projectId: project.id, name: project.name }, "project created");
     return project;

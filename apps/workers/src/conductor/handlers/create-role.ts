@@ -6,7 +6,7 @@ import { duplicate } from "./create-project";
 
 export const createRoleHandler = (c: Conductor) =>
   handler(createRole, async (req, meta) => {
-    const role = await create(c.db, req.name);
+    const role = await create(c.sql, req.name);
     if (!role) throw duplicate("role", req.name);
     meta.logger.info({ roleId: role.id, name: role.name }, "role created");
     return role;

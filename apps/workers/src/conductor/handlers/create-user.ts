@@ -9,11 +9,11 @@ import { projectNotFound } from "./get-project";
 
 export const createUserHandler = (c: Conductor) =>
   handler(createUser, async ({ password, ...req }, meta) => {
-    if (req.defaultProjectId && !(await findProject(c.db, { id: req.defaultProjectId }))) {
+    if (req.defaultProjectId && !(await findProject(c.sql, { id: req.defaultProjectId }))) {
       throw projectNotFound(req.defaultProjectId);
     }
     const passwordHash = password === null ? null : await hash(password);
-    const user = await create(c.db, { ...req, passwordHash });
+    const user = await create(c.sql, { ...req, passwordHash });
     if (!user) throw duplicate("user", req.name);
     meta.logger.info({ userId: user.id, name: user.name }, "user created");
     return user;

@@ -6,7 +6,7 @@ import { projectNotFound } from "./get-project";
 
 export const deleteProjectHandler = (c: Conductor) =>
   handler(deleteProject, async (req, meta) => {
-    if (!(await remove(c.db, req.id))) throw projectNotFound(req.id);
+    if (!(await remove(c.sql, req.id))) throw projectNotFound(req.id);
     meta.logger.info({ projectId: req.id }, "project deleted");
     c.notifier.identityChanged({ kind: "project", id: req.id }, meta.ctx);
     return {};

@@ -7,7 +7,7 @@ import { roleNotFound } from "./get-role";
 
 export const deleteRoleHandler = (c: Conductor) =>
   handler(deleteRole, async (req, meta) => {
-    if (!(await remove(c.db, req.id))) throw roleNotFound(req.id);
+    if (!(await remove(c.sql, req.id))) throw roleNotFound(req.id);
     meta.logger.info({ roleId: req.id }, "role deleted");
     c.notifier.identityChanged({ kind: "role", id: req.id }, meta.ctx);
     return {};

@@ -6,7 +6,7 @@ import { userNotFound } from "./get-user";
 
 export const deleteUserHandler = (c: Conductor) =>
   handler(deleteUser, async (req, meta) => {
-    if (!(await remove(c.db, req.id))) throw userNotFound(req.id);
+    if (!(await remove(c.sql, req.id))) throw userNotFound(req.id);
     meta.logger.info({ userId: req.id }, "user deleted");
     c.notifier.identityChanged({ kind: "user", id: req.id }, meta.ctx);
     return {};

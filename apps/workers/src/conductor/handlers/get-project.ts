@@ -8,7 +8,7 @@ export const projectNotFound = (id: string) =>
 
 export const getProjectHandler = (c: Conductor) =>
   handler(getProject, async (req) => {
-    const project = await findProject(c.db, { id: req.id });
+    const project = await findProject(c.sql, { id: req.id });
     if (!project) throw projectNotFound(req.id);
     return project;
   });

@@ -8,7 +8,7 @@ export const roleNotFound = (id: string) =>
 
 export const getRoleHandler = (c: Conductor) =>
   handler(getRole, async (req) => {
-    const role = await get(c.db, req.id);
+    const role = await get(c.sql, req.id);
     if (!role) throw roleNotFound(req.id);
     return role;
   });

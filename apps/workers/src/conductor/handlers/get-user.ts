@@ -8,7 +8,7 @@ export const userNotFound = (id: string) =>
 
 export const getUserHandler = (c: Conductor) =>
   handler(getUser, async (req) => {
-    const user = await get(c.db, req.id);
+    const user = await get(c.sql, req.id);
     if (!user) throw userNotFound(req.id);
     return user;
   });

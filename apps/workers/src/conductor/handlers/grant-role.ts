@@ -9,14 +9,14 @@ import { userNotFound } from "./get-user";
 export const grantRoleHandler = (c: Conductor) =>
   handler(grantRole, async (req, meta) => {
     const [project, user, role] = await Promise.all([
-      findProject(c.db, { id: req.projectId }),
-      getUser(c.db, req.userId),
-      getRole(c.db, req.roleId),
+      findProject(c.sql, { id: req.projectId }),
+      getUser(c.sql, req.userId),
+      getRole(c.sql, req.roleId),
     ]);
     if (!project) throw projectNotFound(req.projectId);
     if (!user) throw userNotFound(req.userId);
     if (!role) throw roleNotFound(req.roleId);
-    await grant(c.db, req);
+    await grant(c.sql, req);
     meta.logger.info({ ...req, role: role.name }, "role granted");
     c.notifier.identityChanged(
       { kind: "assignment", id: req.projectId, userId: req.userId },

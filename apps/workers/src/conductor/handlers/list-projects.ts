@@ -4,4 +4,4 @@ import type { Conductor } from "../deps";
 import { listProjects as list } from "../repositories/identity";
 
 export const listProjectsHandler = (c: Conductor) =>
-  handler(listProjects, async (req) => ({ projects: await list(c.db, req) }));
+  handler(listProjects, async (req) => ({ projects: await list(c.sql, req) }));

@@ -4,4 +4,4 @@ import type { Conductor } from "../deps";
 import { listAssignments } from "../repositories/identity";
 
 export const listRoleAssignmentsHandler = (c: Conductor) =>
-  handler(listRoleAssignments, async (req) => ({ assignments: await listAssignments(c.db, req) }));
+  handler(listRoleAssignments, async (req) => ({ assignments: await listAssignments(c.sql, req) }));

@@ -4,4 +4,4 @@ import type { Conductor } from "../deps";
 import { listRoles as list } from "../repositories/identity";
 
 export const listRolesHandler = (c: Conductor) =>
-  handler(listRoles, async (req) => ({ roles: await list(c.db, req) }));
+  handler(listRoles, async (req) => ({ roles: await list(c.sql, req) }));

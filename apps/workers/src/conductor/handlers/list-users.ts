@@ -4,4 +4,4 @@ import type { Conductor } from "../deps";
 import { listUsers as list } from "../repositories/identity";
 
 export const listUsersHandler = (c: Conductor) =>
-  handler(listUsers, async (req) => ({ users: await list(c.db, req) }));
+  handler(listUsers, async (req) => ({ users: await list(c.sql, req) }));

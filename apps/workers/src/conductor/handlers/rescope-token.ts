@@ -8,7 +8,7 @@ import { findProject, findToken, insertToken, newAuditId } from "../repositories
 
 export const rescopeTokenHandler = (c: Conductor) =>
   handler(rescopeToken, async (req, meta) => {
-    const found = await findToken(c.db, req.tokenHash);
+    const found = await findToken(c.sql, req.tokenHash);
     if (!found) throw authFailed();
     const { token, user } = found;
     const now = c.now();
@@ -18,15 +18,15 @@ export const rescopeTokenHandler = (c: Conductor) =>
       : token.domainId
         ? { domainId: token.domainId }
         : null;
-    if ((await scopeRoles(c.db, user, scope)) === null) throw authFailed();
+    if ((await scopeRoles(c.sql, user, scope)) === null) throw authFailed();
 
     const asked = req.project;
     const domainId = "id" in asked ? null : domainIdOf(asked.domain);
     const project =
       "id" in asked
-        ? await findProject(c.db, { id: asked.id })
-        : domainId && (await findProject(c.db, { name: asked.name, domainId }));
-    const roles = project && (await scopeRoles(c.db, user, { project }));
+        ? await findProject(c.sql, { id: asked.id })
+        : domainId && (await findProject(c.sql, { name: asked.name, domainId }));
+    const roles = project && (await scopeRoles(c.sql, user, { project }));
     if (!project || !roles) {
       const named = "id" in asked ? asked.id : JSON.stringify(asked);
       meta.logger.info({ userId: user.id, project: named }, "re-scope refused");
@@ -36,7 +36,7 @@ export const rescopeTokenHandler = (c: Conductor) =>
     const auditId = newAuditId();
     // Keystone lists every method that went into a token: the original's, then `token`.
     const methods = [...new Set([...token.methods, "token"])];
-    await insertToken(c.db, {
+    await insertToken(c.sql, {
       tokenHash: req.newTokenHash,
       userId: user.id,
       projectId: project.id,

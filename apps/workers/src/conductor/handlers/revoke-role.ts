@@ -12,7 +12,7 @@ export const assignmentNotFound = () =>
 
 export const revokeRoleHandler = (c: Conductor) =>
   handler(revokeRole, async (req, meta) => {
-    if (!(await revoke(c.db, req))) throw assignmentNotFound();
+    if (!(await revoke(c.sql, req))) throw assignmentNotFound();
     meta.logger.info(req, "role revoked");
     c.notifier.identityChanged(
       { kind: "assignment", id: req.projectId, userId: req.userId },

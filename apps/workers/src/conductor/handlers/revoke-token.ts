@@ -5,7 +5,7 @@ import { revokeToken as revoke } from "../repositories/identity";
 
 export const revokeTokenHandler = (c: Conductor) =>
   handler(revokeToken, async (req, meta) => {
-    const auditId = await revoke(c.db, req.tokenHash, c.now());
+    const auditId = await revoke(c.sql, req.tokenHash, c.now());
     if (!auditId) throw new RpcError("not_found", "Could not find token.");
     meta.logger.info({ auditId }, "token revoked");
     c.notifier.identityChanged({ kind: "token", id: auditId }, meta.ctx);

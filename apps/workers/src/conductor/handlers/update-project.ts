@@ -7,7 +7,7 @@ import { projectNotFound } from "./get-project";
 
 export const updateProjectHandler = (c: Conductor) =>
   handler(updateProject, async ({ id, ...changes }, meta) => {
-    const project = await update(c.db, id, changes);
+    const project = await update(c.sql, id, changes);
     if (project === null) throw projectNotFound(id);
     if (project === "duplicate") throw duplicate("project", changes.name ?? "");
     meta.logger.info({ projectId: id, fields: Object.keys(changes) }, "project updated");

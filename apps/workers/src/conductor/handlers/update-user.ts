@@ -10,12 +10,12 @@ import { userNotFound } from "./get-user";
 
 export const updateUserHandler = (c: Conductor) =>
   handler(updateUser, async ({ id, password, ...changes }, meta) => {
-    if (changes.defaultProjectId && !(await findProject(c.db, { id: changes.defaultProjectId }))) {
+    if (changes.defaultProjectId && !(await findProject(c.sql, { id: changes.defaultProjectId }))) {
       throw projectNotFound(changes.defaultProjectId);
     }
     const passwordHash =
       password === undefined ? undefined : password === null ? null : await hash(password);
-    const user = await update(c.db, id, {
+    const user = await update(c.sql, id, {
       ...changes,
       ...(passwordHash !== undefined && { passwordHash }),
     });
@@ -23,7 +23,7 @@ export const updateUserHandler = (c: Conductor) =>
     if (user === "duplicate") throw duplicate("user", changes.name ?? "");
     const revoked =
       passwordHash !== undefined || changes.enabled === false
-        ? await revokeUserTokens(c.db, id, c.now())
+        ? await revokeUserTokens(c.sql, id, c.now())
         : 0;
     meta.logger.info(
       {

@@ -7,12 +7,12 @@ import { findToken } from "../repositories/identity";
 
 export const validateTokenHandler = (c: Conductor) =>
   handler(validateToken, async (req) => {
-    const found = await findToken(c.db, req.tokenHash);
+    const found = await findToken(c.sql, req.tokenHash);
     if (!found) throw authFailed();
     const { token, user, project } = found;
     if (token.revokedAt || token.expiresAt <= c.now() || !user.enabled) throw authFailed();
     const scope = project ? { project } : token.domainId ? { domainId: token.domainId } : null;
-    const roles = await scopeRoles(c.db, user, scope);
+    const roles = await scopeRoles(c.sql, user, scope);
     if (roles === null) throw authFailed();
     return tokenData({ ...token, user, project, roles });
   });

@@ -47,18 +47,18 @@ export function periodicTasks(c: Conductor): PeriodicTask[] {
       // Expired tokens are refused anyway; this only keeps the table small.
       name: "purge_console_tokens",
       intervalMs: 60_000,
-      run: (cc) => purgeExpiredTokens(cc.db, cc.now()),
+      run: (cc) => purgeExpiredTokens(cc.sql, cc.now()),
     },
     {
       name: "purge_processed_messages",
       intervalMs: 3600_000,
-      run: (cc) => purgeMessages(cc.db, new Date(cc.now().getTime() - DAY_MS)),
+      run: (cc) => purgeMessages(cc.sql, new Date(cc.now().getTime() - DAY_MS)),
     },
     {
       // keystone-manage token_flush: expired (and revoked) tokens are kept a day for the logs.
       name: "purge_identity_tokens",
       intervalMs: 3600_000,
-      run: (cc) => purgeTokens(cc.db, new Date(cc.now().getTime() - DAY_MS)),
+      run: (cc) => purgeTokens(cc.sql, new Date(cc.now().getTime() - DAY_MS)),
     },
   ];
 }

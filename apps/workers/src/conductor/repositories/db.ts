@@ -2,53 +2,40 @@
 // error codes the repositories turn into answers. Nothing here leaks driver or Prisma types upward:
 // handlers see `SqlPool`/`Tx` only as opaque handles they pass back into repository functions.
 //
-// Two doors to one database (packages/db): the driver's pool (`SqlPool`), which every repository
-// runs on, and Prisma's typed client (`Db`), kept for the identity repository's model queries and
-// for tests. Repository functions take `Sql`, which both satisfy.
+// Every repository runs on the driver's pool (`SqlPool`), through packages/db's raw door alone
+// (`@nimbus/db/sql`): importing `@nimbus/db` itself would load Prisma's generated client, ~50 MiB
+// of the conductor's memory for nothing. Repository functions take `Sql`, which Prisma's client
+// also satisfies, so tests may run them on theirs.
 import {
-  createDb,
   createSqlPool,
   Prisma,
   SqlError,
-  type Db,
   type Sql,
   type SqlPool,
   type SqlTransaction,
-} from "@nimbus/db";
+} from "@nimbus/db/sql";
 
-export type { Db, Sql, SqlPool };
+export type { Sql, SqlPool };
 /** A transaction (repository functions that must run in one say so by taking a Tx). */
 export type Tx = SqlTransaction;
 
 export { Prisma };
 
-export function openDatabase(url: string, poolSize: number): Db {
-  return createDb(url, { connectionLimit: poolSize });
-}
-
 export function openSqlPool(url: string, poolSize: number): SqlPool {
   return createSqlPool(url, { connectionLimit: poolSize });
 }
 
-/** The MySQL/MariaDB error number behind a failed statement (either door), if any. */
+/** The MySQL/MariaDB error number behind a failed statement, if any. */
 export function mysqlCode(err: unknown): string | undefined {
-  if (err instanceof SqlError) return String(err.errno);
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
-  const cause = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } })
-    ?.driverAdapterError?.cause;
-  return cause?.originalCode === undefined ? undefined : String(cause.originalCode);
+  return err instanceof SqlError ? String(err.errno) : undefined;
 }
 
-/** The server's own message for a failed statement (either door). */
+/** The server's own message for a failed statement. */
 export function mysqlMessage(err: unknown): string | undefined {
-  if (err instanceof SqlError) return err.sqlMessage ?? undefined;
-  return (err as { meta?: { driverAdapterError?: { cause?: { originalMessage?: string } } } }).meta
-    ?.driverAdapterError?.cause?.originalMessage;
+  return err instanceof SqlError ? (err.sqlMessage ?? undefined) : undefined;
 }
 
-export const isUniqueViolation = (err: unknown) =>
-  mysqlCode(err) === "1062" ||
-  (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002");
+export const isUniqueViolation = (err: unknown) => mysqlCode(err) === "1062";
 
 /**
  * Deadlock (1213), lock wait timeout (1205), or a deadlock on InnoDB's AUTO-INC lock, which
