@@ -124,7 +124,7 @@ describe("the REST app", () => {
     expect(res.status).toBe(413);
   });
 
-  it("closes a keep-alive connection whose request body it answered before reading", async () => {
+  it("answers a body it refuses before reading once the client has sent it, and keeps the connection", async () => {
     const server = createServer(getRequestListener(app().fetch, { overrideGlobalObjects: false }));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/compute/v2.1/probe`;
@@ -133,12 +133,12 @@ describe("the REST app", () => {
     try {
       const small = await post(JSON.stringify({ probe: { n: 1 } }));
       expect(small.status).toBe(200);
-      expect(small.headers.get("connection")).not.toBe("close");
-      // Without the header, the next request on the socket failed with "other side closed".
+      // The 413 is read, not a failed write (EPIPE) on a socket closed under the client, and the
+      // next request on the same connection works (it failed with "other side closed").
       for (let i = 0; i < 10; i++) {
-        const big = await post("x".repeat(512 * 1024));
+        const big = await post("x".repeat(8 * 1024 ** 2));
         expect(big.status).toBe(413);
-        expect(big.headers.get("connection")).toBe("close");
+        expect(big.headers.get("connection")).not.toBe("close");
         await big.text();
         expect((await fetch(base, { headers: token })).status).toBe(200);
       }

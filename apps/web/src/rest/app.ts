@@ -89,10 +89,13 @@ export function createRestApp(deps: RestDeps, routes: RestRoutes): Hono<RestEnv>
       // Hono hands only Error instances to onError; anything else thrown lands here.
       c.res = renderError(err, c);
     }
-    // Answered before the body was all read (a 413, a bad token or microversion…): the unread
-    // rest is dropped with the connection, so tell a keep-alive client not to send another
+    // Answered before the body was all read (a 413, a bad token or microversion…). The client is
+    // still sending it, and a socket closed under it fails its write (EPIPE) before it reads the
+    // answer, so the rest is read and dropped first (what nginx calls a lingering close). Past
+    // that bound the connection is closed, and a keep-alive client is told not to send another
     // request on it (it would fail with "other side closed"; found by the fault suite's R5).
-    if (incoming && !incoming.complete) c.res.headers.set("connection", "close");
+    if (incoming && !incoming.complete && !(await discardBody(c.req.raw, incoming.headers)))
+      c.res.headers.set("connection", "close");
     c.res.headers.set("x-openstack-request-id", requestId);
     if (errorFormat === "nova") c.res.headers.set("x-compute-request-id", requestId);
   });
@@ -185,6 +188,44 @@ function router<E extends Env>(modules: RouteModule<E>[], deps: RestDeps): Hono<
  * undici refuses (every DELETE without a Content-Length failed with 500); this rebuilds it from
  * the URL, method and headers instead.
  */
+/** At most this much of a refused request's body is read and dropped, for at most this long. */
+const DISCARD_MAX_BYTES = 64 * 1024 ** 2;
+const DISCARD_MAX_MS = 10_000;
+
+/**
+ * Read the rest of a request's body and drop it; false if it cannot be (already being read or
+ * cancelled by a handler, declared or found larger than DISCARD_MAX_BYTES, or too slow).
+ */
+async function discardBody(
+  raw: Request,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<boolean> {
+  if (Number(headers["content-length"] ?? 0) > DISCARD_MAX_BYTES) return false;
+  const body = raw.body;
+  if (!body || body.locked) return false;
+  const reader = body.getReader();
+  let tooSlow = false;
+  const timer = setTimeout(() => {
+    tooSlow = true;
+    void reader.cancel().catch(() => undefined);
+  }, DISCARD_MAX_MS);
+  try {
+    for (let size = 0; ;) {
+      const { done, value } = await reader.read();
+      if (done) return !tooSlow;
+      size += value.length;
+      if (size > DISCARD_MAX_BYTES) {
+        await reader.cancel();
+        return false;
+      }
+    }
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function jsonBodyLimit(maxSize: number): MiddlewareHandler {
   const tooLarge = () => new HttpError(413, "Request is too large.");
   return async (c, next) => {
