@@ -1,7 +1,8 @@
 // The dashboard in a real Chromium against a whole cloud with a real TCG guest: sign in, launch
 // from the wizard and watch BUILD → ACTIVE arrive without a reload (in a second browser too), stop
 // and start, the instance page's tabs and console, the task drawer, a reader who can change
-// nothing (and is refused by tRPC and REST alike), delete, sign out. Every main page is saved as a
+// nothing (and is refused by tRPC and REST alike), the socket catching up after a drop, delete,
+// sign out. Every main page is saved as a
 // screenshot. (The wizard greying out what an admin's changes make impossible: admin-pages.spec.ts.)
 import {
   expect,
@@ -283,6 +284,32 @@ test("a phone-width window and dark mode", async ({ browser }) => {
   ).toBeVisible();
   await shot(phone, "navigation-phone-dark");
   await phone.context().close();
+});
+
+test("after a drop the socket reconnects and catches up on what happened meanwhile", async () => {
+  test.setTimeout(BOOT_MS);
+  await page.goto(`${stack.url}/project/instances`);
+  await expect(statusOf(row(page))).toHaveText("ACTIVE");
+  await mark(page);
+  const live = page.locator("[role=status][data-state]").first();
+  await expect(live).toHaveAttribute("data-state", "live");
+  // A stop is accepted and then held by a frozen compute until the web (and the socket) is gone,
+  // so its end happens while the page cannot hear it.
+  const compute = stack.process("compute:node-dash");
+  compute.signal("SIGSTOP");
+  try {
+    const stop = await admin.post(`/servers/${serverId}/action`, { "os-stop": null });
+    expect(stop.status).toBe(202);
+    await stack.process("web").kill("SIGKILL");
+    await expect(live).toHaveAttribute("data-state", "offline");
+  } finally {
+    compute.signal("SIGCONT");
+  }
+  await stack.events.waitFor(serverId, (i) => i.vmState === "stopped", 60_000);
+  await stack.process("web").start();
+  await expect(live).toHaveAttribute("data-state", "live", { timeout: 60_000 });
+  await expect(statusOf(row(page))).toHaveText("SHUTOFF");
+  expect(await stayed(page)).toBe(true);
 });
 
 test("delete after a confirmation: the row leaves both browsers", async () => {
