@@ -217,9 +217,11 @@ faultTest(
       if (i === KILL_AT) {
         restarted = b.kill().then(async () => {
           killedAt = Date.now();
-          // Back for the clients once its AMQP port accepts again (the listener opens last).
-          const [at] = await Promise.all([listening(port, 60_000), b.start()]);
-          return at;
+          // Back for the clients once its AMQP port accepts again (the listener opens last) and
+          // rabbitmqctl says the app runs: the port alone was seen accepting 6 ms after the kill
+          // (a child of the dead VM still holding the listening socket, it seems).
+          await Promise.all([listening(port, 60_000), b.start()]);
+          return Date.now();
         });
       }
       inFlight.push(send(order[i]!));
@@ -229,7 +231,7 @@ faultTest(
     report.step(
       `sent ${TOTAL} requests (${CREATES} creates, ${targets.length} actions, ${READS} reads), one every ${PACE_MS} ms; kill -9 of the broker's VM after ${KILL_AT}, then restarted it`,
     );
-    report.time("broker outage (kill to AMQP port open)", returnedAt - killedAt);
+    report.time("broker outage (kill to serving AMQP again)", returnedAt - killedAt);
     report.time("all requests answered", Date.now() - started);
 
     // --- every request answered: 2xx, or a clear error in Nova's shape ---
