@@ -19,6 +19,7 @@ import {
   type TestVhost,
 } from "../testing/index.js";
 import { connectBus, type AmqpBusOptions } from "./amqp.js";
+import { coalesceWrites } from "./coalesce.js";
 import { exchanges, queueNames } from "./topology.js";
 
 let vhost: TestVhost;
@@ -108,6 +109,21 @@ describe("calls", () => {
       requestId: "req-int",
       message: "scheduler.sync_instance_info",
     });
+  });
+
+  it("sends each turn's frames in one write on amqplib's own socket (docs/performance.md)", async () => {
+    const conn = await amqp.connect(vhost.url);
+    try {
+      expect(coalesceWrites(conn)).toBe(true);
+      const ch = await conn.createConfirmChannel();
+      const { queue } = await ch.assertQueue("", { exclusive: true });
+      for (const n of [1, 2, 3]) ch.sendToQueue(queue, Buffer.from(`m${n}`));
+      await ch.waitForConfirms();
+      const got = await Promise.all([1, 2, 3].map(() => ch.get(queue, { noAck: true })));
+      expect(got.map((m) => m && m.content.toString())).toEqual(["m1", "m2", "m3"]);
+    } finally {
+      await conn.close();
+    }
   });
 
   it("fails with a typed timeout when no reply comes in time", async () => {

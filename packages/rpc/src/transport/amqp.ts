@@ -34,6 +34,7 @@ import {
   type ReplyBody,
 } from "../envelope.js";
 import { RpcError } from "../errors.js";
+import { coalesceWrites } from "./coalesce.js";
 import {
   declareCallQueue,
   declareCastQueue,
@@ -178,6 +179,7 @@ class AmqpBus extends EventEmitter implements Bus {
 
   /** Runs on every new connection, before it is used: the whole topology and every consumer. */
   private async setup(model: ChannelModel): Promise<void> {
+    if (!coalesceWrites(model)) this.logger.warn("amqplib's socket not found: frames go one by one");
     const pub = await model.createConfirmChannel();
     const session: Session = {
       model,
