@@ -6,7 +6,7 @@
 import { availableParallelism } from "node:os";
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { PrismaClient } from "./generated/prisma/client";
-import { parseDatabaseUrl } from "./migrate";
+import { parseDatabaseUrl } from "./url";
 
 export interface PoolOptions {
   /** Connections kept open at most; default 2 × cores + 1 (5 on a 2-core machine), Prisma's old rule. */

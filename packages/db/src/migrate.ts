@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import * as mariadb from "mariadb";
 import { pino, type Logger } from "pino";
 import { loadDatabaseConfig } from "./config";
+import { DatabaseUrlError, parseDatabaseUrl } from "./url";
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 
@@ -67,28 +68,6 @@ function checksumMatches(script: string, checksum: string): boolean {
   return [script, script.replaceAll("\r\n", "\n"), script.replaceAll("\n", "\r\n")].some(
     (s) => sha256Hex(s) === checksum,
   );
-}
-
-/** The connection settings of a mysql:// URL, without the database (which may not exist yet). */
-export function parseDatabaseUrl(url: string) {
-  const u = new URL(url);
-  if (u.protocol !== "mysql:" && u.protocol !== "mariadb:") {
-    throw new MigrationError(`not a mysql:// URL: ${u.protocol}`);
-  }
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
-  // The name is interpolated into DDL, so accept only plain identifiers.
-  if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
-    throw new MigrationError(
-      `the database name in the URL must match [A-Za-z0-9_]{1,64}, got "${database}"`,
-    );
-  }
-  return {
-    host: u.hostname,
-    port: u.port ? Number(u.port) : 3306,
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database,
-  };
 }
 
 export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<MigrationFile[]> {
@@ -261,7 +240,12 @@ async function main() {
   try {
     await migrate(config.NIMBUS_DATABASE_URL, { logger });
   } catch (err) {
-    logger.error({ err }, err instanceof MigrationError ? err.message : "migration failed");
+    logger.error(
+      { err },
+      err instanceof MigrationError || err instanceof DatabaseUrlError
+        ? err.message
+        : "migration failed",
+    );
     process.exitCode = 1;
   }
 }

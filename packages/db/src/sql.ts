@@ -16,7 +16,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import type * as Fragments from "@prisma/client-runtime-utils";
 import * as mariadb from "mariadb";
-import { parseDatabaseUrl } from "./migrate";
+import { parseDatabaseUrl } from "./url";
 import type { PoolOptions } from "./index";
 
 // Under Node, Prisma's client runs the CommonJS build of runtime-utils; requiring it here gives the

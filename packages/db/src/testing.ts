@@ -3,7 +3,8 @@
 import { randomBytes } from "node:crypto";
 import * as mariadb from "mariadb";
 import { loadDatabaseConfig } from "./config";
-import { migrate, parseDatabaseUrl } from "./migrate";
+import { migrate } from "./migrate";
+import { parseDatabaseUrl } from "./url";
 
 export interface TestDatabase {
   name: string;
