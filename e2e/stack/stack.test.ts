@@ -1,6 +1,6 @@
 // The harness itself: a stack's processes restart after kill -9, a process that cannot start fails
 // the stack at once with its log, and stop() leaves nothing behind.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as mariadb from "mariadb";
 import { describe, expect, test } from "vitest";
 import { stackConfig } from "./config";
@@ -66,6 +66,21 @@ describe("startStack", () => {
       const services = await (await stack.compute()).get("/os-services?binary=nova-compute");
       expect(services.body.services).toMatchObject([{ host: "node1", state: "up" }]);
       pids = stack.processes().map((p) => p.pid!);
+
+      // Each process is node itself; the workers run their bundle, as ./scripts/up runs them.
+      for (const p of stack.processes()) {
+        const argv = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0").slice(1, -1);
+        const worker = p.name.split(":")[0];
+        expect(argv).toEqual(
+          p.name === "web"
+            ? ["--import", "tsx", "apps/web/server.ts"]
+            : [
+                expect.stringMatching(
+                  new RegExp(`/apps/workers/dist/[0-9a-f]{16}/${worker}\\.js$`),
+                ),
+              ],
+        );
+      }
     } finally {
       await stack.stop();
     }

@@ -1,7 +1,7 @@
 // A whole Nimbus cloud for one test file: every process real (web, conductor, scheduler, one
-// compute per host, consoleauth when present), on a database, a RabbitMQ vhost and directories of
-// its own, torn down afterwards. System tests, the Playwright suite, the fault suite and the
-// benchmarks all start their cloud here.
+// compute per host, consoleauth), on a database, a RabbitMQ vhost and directories of its own, torn
+// down afterwards. System tests, the Playwright suite, the fault suite and the benchmarks all
+// start their cloud here. The workers run as ./scripts/up runs them: bundles under plain node.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, closeSync, existsSync, openSync } from "node:fs";
@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { createTestVhost, type TestVhost } from "@nimbus/rpc/testing";
 import * as mariadb from "mariadb";
+import { buildWorkers, type WorkersBuild } from "../../apps/workers/build";
 import { client, type ApiClient } from "./client";
 import { stackConfig } from "./config";
 import { observeStack, type StackEvents } from "./events";
@@ -135,13 +136,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const ENTRIES = {
-  conductor: "apps/workers/src/conductor/main.ts",
-  scheduler: "apps/workers/src/scheduler/main.ts",
-  consoleauth: "apps/workers/src/consoleauth/main.ts",
-  compute: "apps/workers/src/compute/main.ts",
-  web: "apps/web/server.ts",
-} as const;
+/** The web runs from source under tsx; the workers from buildWorkers()'s bundles. */
+const WEB_ENTRY = "apps/web/server.ts";
+
+// Built once per test process (an unchanged source reuses the last build's directory).
+let workersBuild: Promise<WorkersBuild> | undefined;
+const workerBundles = () => (workersBuild ??= buildWorkers());
 
 /** The log line each process writes once it serves (the workers' runWorker, the web server). */
 const READY: Record<string, string> = {
@@ -219,7 +219,8 @@ class ManagedProcess implements StackProcess {
 
   constructor(
     readonly name: ProcessName,
-    private readonly entry: string,
+    /** node's arguments after nodeArgs: the script, and for the web `--import tsx` before it */
+    private readonly args: string[],
     private readonly env: Record<string, string>,
     readonly logPath: string,
     private readonly nodeArgs: string[] = [],
@@ -238,9 +239,9 @@ class ManagedProcess implements StackProcess {
     appendFileSync(this.logPath, `=== ${new Date().toISOString()} start ${this.name}\n`);
     const from = (await stat(this.logPath)).size;
     const fd = openSync(this.logPath, "a");
-    // node --import tsx: the worker is the process itself (no wrapper to kill instead of it), and
-    // the leader of its own group, so a kill also reaches what it spawned (virsh, qemu-img).
-    const child = spawn(process.execPath, [...this.nodeArgs, "--import", "tsx", this.entry], {
+    // node itself, not a wrapper: the process is the worker (or the web) we signal, and the leader
+    // of its own group, so a kill also reaches what it spawned (virsh, qemu-img).
+    const child = spawn(process.execPath, [...this.nodeArgs, ...this.args], {
       cwd: REPO,
       env: { ...baseEnv(), ...this.env },
       stdio: ["ignore", fd, fd],
@@ -401,6 +402,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   try {
+    // Built while the database is prepared; awaited (and its failure thrown) below.
+    const bundles = workerBundles();
+    bundles.catch(() => undefined);
     const amqpUrl = options.amqpUrl ?? (vhost = await createTestVhost()).url;
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -427,36 +431,35 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (!imageId || others.length > 0)
       throw new Error(`stack: expected one seeded image in ${imagesDir}`);
 
-    const add = (name: ProcessName, entry: string, env: Record<string, string>) => {
+    const { entries } = await bundles;
+    const add = (name: ProcessName, args: string[], env: Record<string, string>) => {
       procs.set(
         name,
         new ManagedProcess(
           name,
-          entry,
+          args,
           { ...common, ...env },
           join(root, `${name.replace(":", "-")}.log`),
           options.nodeArgs?.(name),
         ),
       );
     };
-    add("conductor", ENTRIES.conductor, {
+    add("conductor", [entries.conductor], {
       NIMBUS_HOST: "controller",
       NIMBUS_DATABASE_URL: databaseUrl,
       ...options.envFor?.conductor,
     });
-    add("scheduler", ENTRIES.scheduler, {
+    add("scheduler", [entries.scheduler], {
       NIMBUS_HOST: "controller",
       ...options.envFor?.scheduler,
     });
-    if (existsSync(join(REPO, ENTRIES.consoleauth))) {
-      add("consoleauth", ENTRIES.consoleauth, {
-        NIMBUS_HOST: "controller",
-        ...options.envFor?.consoleauth,
-      });
-    }
+    add("consoleauth", [entries.consoleauth], {
+      NIMBUS_HOST: "controller",
+      ...options.envFor?.consoleauth,
+    });
     for (const c of computes) {
       const dir = join(root, "hosts", c.host);
-      add(`compute:${c.host}`, ENTRIES.compute, {
+      add(`compute:${c.host}`, [entries.compute], {
         NIMBUS_HOST: c.host,
         NIMBUS_LIBVIRT_URI: c.libvirtUri ?? "test:///default",
         NIMBUS_INSTANCES_DIR: join(dir, "instances"),
@@ -467,7 +470,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...c.env,
       });
     }
-    add("web", ENTRIES.web, {
+    add("web", ["--import", "tsx", WEB_ENTRY], {
       NIMBUS_HOST: "controller",
       NIMBUS_WEB_LISTEN: "127.0.0.1",
       NIMBUS_WEB_PORT: String(port),
