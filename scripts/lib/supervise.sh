@@ -1,6 +1,7 @@
 # Starting, health-waiting and stopping the processes of lib/processes.sh, without systemd:
 # one session per process (setsid), a pid file in $NIMBUS_RUN, a log in $NIMBUS_LOG.
-# Needs lib/common.sh and lib/processes.sh sourced, and SETTINGS loaded (load_settings).
+# Needs lib/common.sh and lib/processes.sh sourced, and SETTINGS loaded (load_settings). Run it
+# from the repo root: the paths in lib/processes.sh and node's `--import tsx` resolve from there.
 # shellcheck shell=bash
 
 # Alive and not a zombie waiting to be reaped.
@@ -51,11 +52,14 @@ start_processes() {
       return
     fi
     mapfile -t env_lines < <(process_env "$name" "$4")
-    echo "=== $(date -Is) starting $name: tsx $entry" >>"$NIMBUS_LOG/$name.log"
+    # node itself either way, so the pid recorded is the program's and signals reach it directly
+    # (the .bin/tsx CLI was a second node process relaying them).
+    local cmd=(node "$entry")
+    [[ $entry == *.ts ]] && cmd=(node --import tsx "$entry")
+    echo "=== $(date -Is) starting $name: ${cmd[*]}" >>"$NIMBUS_LOG/$name.log"
     # A session of its own: no terminal to hang up on, and stop can signal the whole group.
     env -i PATH="$PATH" HOME="${HOME:-/root}" LANG=C.UTF-8 NODE_ENV=production NIMBUS_PROCESS="$name" \
-      "${env_lines[@]}" setsid "$NIMBUS_REPO/node_modules/.bin/tsx" "$entry" \
-      >>"$NIMBUS_LOG/$name.log" 2>&1 </dev/null &
+      "${env_lines[@]}" setsid "${cmd[@]}" >>"$NIMBUS_LOG/$name.log" 2>&1 </dev/null &
     echo $! >"$NIMBUS_RUN/$name.pid"
     say "$name: started (pid $!, settings: $(printf '%s\n' "${env_lines[@]%%=*}" | sort | xargs), log: $NIMBUS_LOG/$name.log)"
     STARTED+=("$name")
@@ -95,8 +99,8 @@ wait_healthy() {
   nimbus_processes
 }
 
-# stop_process NAME — SIGTERM to the process (tsx relays it to the program), then SIGKILL to its
-# whole session if anything of it is left after the grace period.
+# stop_process NAME — SIGTERM to the process, then SIGKILL to its whole session (what it spawned
+# too: virsh, qemu-img) if anything of it is left after the grace period.
 STOP_GRACE=${STOP_GRACE:-15}
 stop_process() {
   local name=$1 pid

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Tests the process supervision behind ./scripts/up and ./scripts/down (lib/supervise.sh) on small
-# stand-in programs, in a temp dir with its own env file, pid files and logs: who gets which
+# Tests the process list and its supervision behind ./scripts/up and ./scripts/down. First the real
+# list (lib/processes.sh): its worker entries are the bundles the workers build makes. Then
+# lib/supervise.sh on small stand-in programs, in a temp dir with its own env file, pid files and
+# logs: one node process per entry (.js under node, .ts under node --import tsx), who gets which
 # settings (the database URL only for the conductor), health waiting, skip-if-running, stop with
 # the SIGKILL fallback, and a crash during start-up. Prints one PASS/FAIL line per check.
 set -uo pipefail
@@ -12,6 +14,7 @@ source "$here/../lib/common.sh"
 source "$here/../lib/processes.sh"
 # shellcheck source=../lib/supervise.sh
 source "$here/../lib/supervise.sh"
+cd "$NIMBUS_REPO" || exit 1 # where lib/processes.sh's paths and `--import tsx` resolve
 
 work=$(mktemp -d /tmp/nimbus-processes-test.XXXXXX)
 mkdir "$work/seen"
@@ -26,9 +29,35 @@ check() { # DESCRIPTION COMMAND...
   if "$@"; then pass "$what"; else fail "$what"; fi
 }
 
-# Stand-ins: a worker that records the settings it was given, a web server with /healthz, one that
-# ignores SIGTERM, and one that crashes at start.
-cat >"$work/worker.ts" <<EOF
+# The real list: each .js entry is a bundle of the workers build (as dist/current/<name>.js, which
+# ./scripts/up points at that build), every bundle is started, and the .ts entries exist.
+list_entries() {
+  nimbus_process() { echo "$2"; }
+  nimbus_processes
+}
+mapfile -t real_entries < <(list_entries)
+mapfile -t bundles < <(node --import tsx --input-type=module -e '
+  import { basename } from "node:path";
+  import { buildWorkers } from "./apps/workers/build.ts";
+  for (const path of Object.values((await buildWorkers()).entries)) console.log(basename(path));')
+in_list() { printf '%s\n' "${@:2}" | grep -qxF -- "$1"; }
+made_by_build() { [[ $1 == apps/workers/dist/current/* ]] && in_list "${1##*/}" "${bundles[@]}"; }
+check "the workers build makes bundles (${bundles[*]})" test "${#bundles[@]}" -gt 0
+for entry in "${real_entries[@]}"; do
+  case $entry in
+    *.js) check "processes.sh's $entry is made by the workers build" made_by_build "$entry" ;;
+    *) check "processes.sh's $entry exists" test -f "$entry" ;;
+  esac
+done
+for bundle in "${bundles[@]}"; do
+  check "the bundle $bundle is started by processes.sh" in_list "apps/workers/dist/current/$bundle" "${real_entries[@]}"
+done
+
+# Stand-ins: a worker (plain JavaScript, as the bundles) that records the settings it was given, a
+# web server with /healthz (TypeScript, as the web), one that ignores SIGTERM, and one that crashes
+# at start.
+echo '{ "type": "module" }' >"$work/package.json"
+cat >"$work/worker.js" <<EOF
 import { writeFileSync } from "node:fs";
 const keys = Object.keys(process.env).filter((k) => k.startsWith("NIMBUS_")).sort();
 writeFileSync("$work/seen/" + process.env.NIMBUS_PROCESS + ".env", keys.join("\n") + "\n");
@@ -68,8 +97,8 @@ EOF
 load_settings
 
 nimbus_processes() {
-  nimbus_process conductor "$work/worker.ts" 'alive_for 1' "NIMBUS_DATABASE_URL"
-  nimbus_process compute "$work/worker.ts" 'alive_for 1' "$work/compute-config.ts $work/absent-config.ts"
+  nimbus_process conductor "$work/worker.js" 'alive_for 1' "NIMBUS_DATABASE_URL"
+  nimbus_process compute "$work/worker.js" 'alive_for 1' "$work/compute-config.ts $work/absent-config.ts"
   nimbus_process web "$work/web.ts" 'http_ok "http://127.0.0.1:$NIMBUS_WEB_PORT/healthz"' "NIMBUS_WEB_*"
   nimbus_process stubborn "$work/stubborn.ts" 'alive_for 1' ""
   nimbus_process absent "$work/absent.ts" 'alive_for 1' ""
@@ -94,6 +123,15 @@ check "the conductor gets the database URL" grep -qx NIMBUS_DATABASE_URL "$work/
 check "compute does not get the database URL" bash -c "! grep -q NIMBUS_DATABASE_URL '$work/seen/compute.env'"
 check "compute gets its config module's and the common settings, nothing else" diff <(printf '%s\n' NIMBUS_AMQP_URL NIMBUS_PROCESS NIMBUS_VIRT_TYPE) "$work/seen/compute.env"
 check "no process gets the admin password" bash -c "! grep -q NIMBUS_ADMIN_PASSWORD '$work'/seen/*.env"
+
+# The pid file holds the program itself: node, with no wrapper node process around it or under it
+# (tsx's loader does start esbuild's service, a child that is not node).
+argv_of() { tr '\0' ' ' <"/proc/$(<"$NIMBUS_RUN/$1.pid")/cmdline"; }
+no_child() { ! pgrep -P "$(<"$NIMBUS_RUN/$1.pid")" "${@:2}" >/dev/null; }
+check "a .js entry runs as node ENTRY ($(argv_of conductor))" test "$(argv_of conductor)" = "node $work/worker.js "
+check "a .ts entry runs as node --import tsx ENTRY ($(argv_of web))" test "$(argv_of web)" = "node --import tsx $work/web.ts "
+for name in conductor compute; do check "$name (.js) has no child process" no_child "$name"; done
+for name in web stubborn; do check "$name (.ts) has no child node process" no_child "$name" -x node; done
 
 pids=$(cat "$NIMBUS_RUN"/*.pid)
 out=$(stop_processes 2>&1)
