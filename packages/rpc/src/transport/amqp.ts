@@ -179,7 +179,8 @@ class AmqpBus extends EventEmitter implements Bus {
 
   /** Runs on every new connection, before it is used: the whole topology and every consumer. */
   private async setup(model: ChannelModel): Promise<void> {
-    if (!coalesceWrites(model)) this.logger.warn("amqplib's socket not found: frames go one by one");
+    if (!coalesceWrites(model))
+      this.logger.warn("amqplib's socket not found: frames go one by one");
     const pub = await model.createConfirmChannel();
     const session: Session = {
       model,
