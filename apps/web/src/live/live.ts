@@ -101,19 +101,27 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
     }
   };
 
+  // A view is built (and a packet encoded) only for a room someone is in: with no dashboard open,
+  // a boot's notifications cost this process their decoding and nothing more.
+  const watched = (room: string) => (io.of("/").adapter.rooms.get(room)?.size ?? 0) > 0;
+
   const relay = (event: NotificationEvent) => {
     switch (event.type) {
       case "instance.create":
       case "instance.update": {
         const { instance } = event.payload;
         const kind = event.type === "instance.create" ? "created" : "updated";
-        io.to(projectRoom(instance.projectId))
-          .except(ADMIN_ROOM)
-          .emit("server", { kind, server: serverView(instance, memberOf(instance.projectId)) });
-        io.to(ADMIN_ROOM).emit("server", {
-          kind,
-          server: serverView(instance, adminOf(instance.projectId)),
-        });
+        if (watched(projectRoom(instance.projectId))) {
+          io.to(projectRoom(instance.projectId))
+            .except(ADMIN_ROOM)
+            .emit("server", { kind, server: serverView(instance, memberOf(instance.projectId)) });
+        }
+        if (watched(ADMIN_ROOM)) {
+          io.to(ADMIN_ROOM).emit("server", {
+            kind,
+            server: serverView(instance, adminOf(instance.projectId)),
+          });
+        }
         return;
       }
       case "instance.delete": {
@@ -128,15 +136,17 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
       case "instance.action": {
         const { action, instanceName } = event.payload;
         const projectId = action.projectId;
-        if (projectId) {
+        if (projectId && watched(projectRoom(projectId))) {
           io.to(projectRoom(projectId))
             .except(ADMIN_ROOM)
             .emit("action", actionView(action, memberOf(projectId), instanceName));
         }
-        io.to(ADMIN_ROOM).emit(
-          "action",
-          actionView(action, adminOf(projectId ?? ""), instanceName),
-        );
+        if (watched(ADMIN_ROOM)) {
+          io.to(ADMIN_ROOM).emit(
+            "action",
+            actionView(action, adminOf(projectId ?? ""), instanceName),
+          );
+        }
         return;
       }
       case "service.update":
