@@ -47,7 +47,7 @@ export interface BuildOptions {
 export interface WorkersBuild {
   /** <dist>/<hash of the output>/ */
   dir: string;
-  /** Each worker's bundle, an absolute path inside `dir`. */
+  /** Each worker's bundle, an absolute path inside `dir` (its source map is `<bundle>.map`). */
   entries: Record<WorkerName, string>;
   /** False when an identical build was already there. */
   fresh: boolean;
@@ -77,6 +77,10 @@ export async function buildWorkers({ dist = DIST }: BuildOptions = {}): Promise<
     format: "esm",
     target: "node20",
     keepNames: true, // stack traces and logged errors keep their function and class names
+    // <worker>.js.map beside each bundle, read only on demand (node --enable-source-maps, a
+    // profile's frames mapped back to packages/…/src); the sources themselves are in the repo.
+    sourcemap: "linked",
+    sourcesContent: false,
     outdir: join(dist, "out"), // only names the files: nothing is written here
     write: false,
     metafile: true,

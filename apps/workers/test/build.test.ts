@@ -26,7 +26,9 @@ describe("buildWorkers", () => {
     expect(new Set(builds.map((b) => b.dir)).size).toBe(1);
     expect(builds.filter((b) => b.fresh)).toHaveLength(1);
     const dir = builds[0]!.dir;
-    expect((await readdir(dir)).sort()).toEqual(WORKERS.map((w) => `${w}.js`).sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      WORKERS.flatMap((w) => [`${w}.js`, `${w}.js.map`]).sort(),
+    );
     for (const w of WORKERS)
       expect((await stat(builds[0]!.entries[w])).size).toBeGreaterThan(10_000);
     expect(await readdir(dist)).toEqual([basename(dir)]); // no temp directory left behind
