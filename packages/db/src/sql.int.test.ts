@@ -227,4 +227,23 @@ describe("the raw door", () => {
       }),
     ).rejects.toThrow("committed already");
   });
+
+  it("reads after the COMMIT in the same round trip, seeing what was committed", async () => {
+    const results = await raw.transaction((tx) =>
+      tx.commitWith(
+        [
+          Prisma.sql`INSERT INTO processed_messages (message_id, handled_at) VALUES ('ct-1', ${new Date()})`,
+        ],
+        [
+          Prisma.sql`SELECT message_id FROM processed_messages WHERE message_id LIKE 'ct-%'`,
+          Prisma.sql`SELECT @@in_transaction AS open`,
+        ],
+      ),
+    );
+    expect(results).toEqual([
+      { rows: [], affectedRows: 1 },
+      { rows: [{ message_id: "ct-1" }], affectedRows: 0 },
+      { rows: [{ open: 0n }], affectedRows: 0 },
+    ]);
+  });
 });

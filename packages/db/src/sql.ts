@@ -69,8 +69,10 @@ export interface SqlTransaction extends SqlSession {
   /**
    * The statements, then COMMIT, in one round trip: the transaction's last step (nothing may be
    * sent on it afterwards). If a statement fails, nothing is committed and the error is thrown.
+   * `then`, statements sent after the COMMIT in the same round trip (reads of what was just
+   * committed, e.g. for a notification), run outside the transaction; their results follow.
    */
-  commitWith(statements: Prisma.Sql[]): Promise<StatementResult[]>;
+  commitWith(statements: Prisma.Sql[], then?: Prisma.Sql[]): Promise<StatementResult[]>;
 }
 
 export interface SqlPool extends SqlSession {
@@ -107,7 +109,11 @@ interface TxState {
 
 /** Statements on `driver`; in a transaction, BEGIN goes with the first round trip. */
 function session(driver: Driver, tx?: TxState) {
-  const send = async (statements: Prisma.Sql[], commit = false): Promise<unknown[]> => {
+  const send = async (
+    statements: Prisma.Sql[],
+    commit = false,
+    then: Prisma.Sql[] = [],
+  ): Promise<unknown[]> => {
     if (tx?.phase === "committed") throw new Error("the transaction was committed already");
     const begin = tx?.phase === "unsent";
     if (tx) tx.phase = "open";
@@ -115,6 +121,7 @@ function session(driver: Driver, tx?: TxState) {
       ...(begin ? [Prisma.sql`START TRANSACTION`] : []),
       ...statements,
       ...(commit ? [Prisma.sql`COMMIT`] : []),
+      ...then,
     ];
     const joined = Prisma.join(all, ";\n");
     const result = await driver.query(joined.sql, joined.values);
@@ -122,7 +129,8 @@ function session(driver: Driver, tx?: TxState) {
     // One statement gives its result; several, an array of theirs.
     const results = all.length === 1 ? [result] : (result as unknown[]);
     const first = begin ? 1 : 0;
-    return results.slice(first, first + statements.length);
+    const mine = results.slice(first, first + statements.length);
+    return then.length === 0 ? mine : [...mine, ...results.slice(-then.length)];
   };
   return {
     async $queryRaw<T>(query: Template, ...values: unknown[]) {
@@ -137,8 +145,8 @@ function session(driver: Driver, tx?: TxState) {
       if (statements.length === 0) return [];
       return (await send(statements)).map(normalize);
     },
-    async commitWith(statements: Prisma.Sql[]) {
-      return (await send(statements, true)).map(normalize);
+    async commitWith(statements: Prisma.Sql[], then: Prisma.Sql[] = []) {
+      return (await send(statements, true, then)).map(normalize);
     },
   };
 }
