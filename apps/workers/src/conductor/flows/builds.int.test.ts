@@ -8,6 +8,7 @@ import {
   startBuild,
   updateService,
   type Instance,
+  type InstanceAction,
 } from "@nimbus/rpc";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { transaction } from "../repositories/db";
@@ -91,8 +92,8 @@ describe("claims", () => {
     const node = await h.db.computeNode.findFirstOrThrow({ where: { host: "host-a" } });
     const spec = { ignoreHosts: [] };
     const outcomes = await Promise.all(
-      waiting.map((s) =>
-        claimBuild(
+      waiting.map(async (s) => {
+        const { outcome } = await claimBuild(
           h.sql,
           {
             uuid: s.uuid,
@@ -105,31 +106,36 @@ describe("claims", () => {
             group: null,
           },
           new Date(),
-        ),
-      ),
+        );
+        return outcome;
+      }),
     );
     // host-a: 4 vCPUs at ratio 1.0.
     expect(outcomes.filter((o) => o === "claimed")).toHaveLength(4);
     expect(outcomes.filter((o) => o === "no_room")).toHaveLength(6);
     expect((await usage())["host-a"]).toEqual([4, 4096, 40, 4]);
     expect(await h.db.allocation.count()).toBe(4);
-    // A second claim of a placed instance changes nothing.
+    // A second claim of a placed instance changes nothing, on a node with room too.
     const placed = waiting.find((_, i) => outcomes[i] === "claimed")!;
+    const nodeB = await h.db.computeNode.findFirstOrThrow({ where: { host: "host-b" } });
+    const before = await usage();
     const again = await claimBuild(
       h.sql,
       {
         uuid: placed.uuid,
-        nodeId: node.id,
-        host: "host-a",
-        node: "host-a",
+        nodeId: nodeB.id,
+        host: "host-b",
+        node: "host-b",
         availabilityZone: "nova",
-        resources: { vcpus: 0, memoryMb: 0, diskGb: 0 },
+        resources: { vcpus: 1, memoryMb: 1024, diskGb: 10 },
         spec,
         group: null,
       },
       new Date(),
     );
-    expect(again).toBe("gone");
+    expect(again).toEqual({ outcome: "gone", action: null });
+    expect(await usage()).toEqual(before);
+    expect(await h.db.allocation.count()).toBe(4);
   });
 });
 
@@ -150,6 +156,40 @@ describe("schedule_and_build", () => {
     expect(hosts.filter((x) => x === "host-c")).toHaveLength(0);
     expect(hosts.filter((x) => x === "host-a")).toHaveLength(2);
     expect(hosts.filter((x) => x === "host-b")).toHaveLength(2);
+  });
+
+  it("publishes the create action as each step commits it, ending finished", async () => {
+    const seen: InstanceAction[] = [];
+    const sub = await h.bus.subscribe(["instance.action"], (event) => {
+      if (event.type === "instance.action") seen.push(event.payload.action);
+    });
+    try {
+      const [s] = await create();
+      await h.bus.idle();
+      await h.conductor.notifier.flush();
+      const steps = seen
+        .filter((a) => a.instanceUuid === s!.uuid)
+        .map((a) => [
+          a.finishTime === null ? "open" : "finished",
+          ...a.events.map((e) => `${e.event}:${e.finishTime === null ? "running" : e.result}`),
+        ]);
+      expect(steps).toEqual([
+        ["open", "conductor_schedule_and_build_instances:running"],
+        ["open", "conductor_schedule_and_build_instances:Success"],
+        [
+          "open",
+          "conductor_schedule_and_build_instances:Success",
+          "compute_build_and_run_instance:running",
+        ],
+        [
+          "finished",
+          "conductor_schedule_and_build_instances:Success",
+          "compute_build_and_run_instance:Success",
+        ],
+      ]);
+    } finally {
+      await sub.close();
+    }
   });
 
   it("does not place a server twice when its message comes again", async () => {

@@ -205,7 +205,7 @@ async function claimFirstFitting(
   for (const choice of hosts) {
     const spec: StoredSpec = { ...p.spec, attempt: p.spec.attempt + 1 };
     const now = c.now();
-    const outcome = await claimBuild(
+    const { outcome, action } = await claimBuild(
       c.sql,
       {
         uuid: instance.uuid,
@@ -235,7 +235,7 @@ async function claimFirstFitting(
     }
     meta.logger.info({ uuid: instance.uuid, host: choice.host, attempt: spec.attempt }, "claimed");
     c.notifier.nodeChanged(choice.nodeId, meta.ctx);
-    c.notifier.latestAction(instance.uuid, "create", instance.name, meta.ctx);
+    if (action) c.notifier.actionRecorded(action, instance.name, meta.ctx);
     // Exactly what the claim wrote; no need to read it back.
     const placed: InstanceRecord = {
       ...p.record,

@@ -48,7 +48,13 @@ export const instanceUpdateHandler = (c: Conductor) =>
           withDeleted: true,
         });
         if (!done) throw new RpcError("conflict", `Instance ${req.uuid} was deleted.`);
-        return { replay: true, actionId: null, nodeId: null, instance: done.instance };
+        return {
+          replay: true,
+          actionId: null,
+          action: null,
+          nodeId: null,
+          instance: done.instance,
+        };
       }
       const record = instances.firstRecord(read[1]!.rows);
       if (!record) throw new RpcError("conflict", `Instance ${req.uuid} was deleted.`);
@@ -126,15 +132,22 @@ export const instanceUpdateHandler = (c: Conductor) =>
         resize === "confirmed" || resize === "reverted"
           ? await resizeAllocation(tx, req.uuid, resourcesOf(keep))
           : null;
-      // The task is over: so is the action that started it (sent with the COMMIT).
+      // The task is over: so is the action that started it (sent with the COMMIT, and the action
+      // as committed read back in the same round trip for its notification).
+      let action = null;
       if (actionId !== null && ch.taskState === null && current.taskState !== null) {
         const failed =
           ch.vmState === "error" || req.event?.result === "Error" || req.fault !== undefined;
-        await tx.commitWith([actions.finishActionSql(actionId, now, failed)]);
+        const [, read] = await tx.commitWith(
+          [actions.finishActionSql(actionId, now, failed)],
+          [actions.getActionSql(actionId)],
+        );
+        action = actions.actionFromRows(read!.rows);
       }
       return {
         replay: false,
         actionId,
+        action,
         nodeId: typeof nodeId === "number" ? nodeId : null,
         // Exactly what was written, under the row's lock: no need to read it back.
         instance: instances.applyChanges(current, changes, now, req.fault),
@@ -150,7 +163,8 @@ export const instanceUpdateHandler = (c: Conductor) =>
       return instance;
     }
     c.notifier.instanceUpdated(instance, ctx);
-    if (outcome.actionId !== null) c.notifier.actionChanged(outcome.actionId, instance, ctx);
+    if (outcome.action) c.notifier.actionRecorded(outcome.action, instance.name, ctx);
+    else if (outcome.actionId !== null) c.notifier.actionChanged(outcome.actionId, instance, ctx);
     if (outcome.nodeId !== null) c.notifier.nodeChanged(outcome.nodeId, ctx);
     return instance;
   });

@@ -37,13 +37,18 @@ export const startBuildHandler = (c: Conductor) =>
     if (!record) return { proceed: false, instance: null };
     if (taken) {
       const actionId = actions.idleLatestAction(latest!.rows);
-      if (actionId !== null) {
-        await c.sql.$executeRaw(
-          actions.insertEventsSql([{ actionId, event: BUILD_EVENT, host: req.host }], now),
-        );
-      }
       c.notifier.instanceUpdated(record.instance, meta.ctx);
-      c.notifier.latestAction(req.uuid, "create", record.instance.name, meta.ctx);
+      if (actionId !== null) {
+        // The event, and the action with it read back for its notification: one round trip.
+        const [, read] = await c.sql.batch([
+          actions.insertEventsSql([{ actionId, event: BUILD_EVENT, host: req.host }], now),
+          actions.getActionSql(actionId),
+        ]);
+        const action = actions.actionFromRows(read!.rows);
+        if (action) c.notifier.actionRecorded(action, record.instance.name, meta.ctx);
+      } else {
+        c.notifier.latestAction(req.uuid, "create", record.instance.name, meta.ctx);
+      }
     }
     return { proceed: true, instance: record.instance };
   });

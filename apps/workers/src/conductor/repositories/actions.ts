@@ -140,15 +140,13 @@ export function idleLatestAction(rows: unknown[]): number | null {
 }
 
 /** Finish the running event of that name on the server's latest action named `action`. */
-export async function finishLatestEvent(
-  sql: Sql,
+export const finishLatestEventSql = (
   uuid: string,
   action: string,
   event: string,
   finish: EventFinish,
   now: Date,
-): Promise<void> {
-  await sql.$executeRaw`
+) => Prisma.sql`
     UPDATE instance_action_events e
       JOIN (SELECT id FROM instance_actions WHERE instance_uuid = ${uuid} AND action = ${action}
              ORDER BY id DESC LIMIT 1) a ON a.id = e.action_id
@@ -156,7 +154,6 @@ export async function finishLatestEvent(
            e.details = ${fitText(finish.details)}, e.host = COALESCE(${finish.host ?? null}, e.host),
            e.updated_at = ${now}
      WHERE e.event = ${event} AND e.finish_time IS NULL`;
-}
 
 /** Start an event, unless the same step is already running on this action (a redelivery). */
 export async function startEvent(
@@ -253,14 +250,17 @@ export async function getAction(
   sql: Sql,
   ref: number | { uuid: string; action: string },
 ): Promise<InstanceAction | null> {
+  return actionFromRows(await sql.$queryRaw<unknown[]>(getActionSql(ref)));
+}
+
+/** getAction's query (for batches, and reads sent with a COMMIT); its rows go through actionFromRows. */
+export function getActionSql(ref: number | { uuid: string; action: string }) {
   const which =
     typeof ref === "number"
       ? Prisma.sql`a.id = ${ref}`
       : Prisma.sql`a.id = (SELECT MAX(id) FROM instance_actions
                             WHERE instance_uuid = ${ref.uuid} AND action = ${ref.action})`;
-  const rows = await sql.$queryRaw<
-    (ActionRow & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null })[]
-  >`
+  return Prisma.sql`
     SELECT a.id, a.action, a.instance_uuid, a.request_id, a.user_id, a.project_id, a.start_time,
            a.finish_time, a.message, a.updated_at,
            e.action_id AS e_action_id, e.event AS e_event, e.start_time AS e_start_time,
@@ -268,6 +268,12 @@ export async function getAction(
            e.host AS e_host, e.details AS e_details
       FROM instance_actions a LEFT JOIN instance_action_events e ON e.action_id = a.id
      WHERE ${which} ORDER BY e.id`;
+}
+
+type ActionWithEventRow = ActionRow & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null };
+
+export function actionFromRows(result: unknown[]): InstanceAction | null {
+  const rows = result as ActionWithEventRow[];
   const first = rows[0];
   if (!first) return null;
   const events: EventRow[] = rows.flatMap((r) =>

@@ -2,8 +2,8 @@
 // UPDATE of the node's *_used columns in the same transaction: the UPDATE re-reads the row under
 // its lock, so two claims racing for the last room on a node cannot both succeed.
 import { randomUUID } from "node:crypto";
-import type { NodeInventory } from "@nimbus/rpc";
-import { finishLatestEvent } from "./actions";
+import type { InstanceAction, NodeInventory } from "@nimbus/rpc";
+import { actionFromRows, finishLatestEventSql, getActionSql } from "./actions";
 import {
   inList,
   isUniqueViolation,
@@ -283,6 +283,7 @@ export interface Resources {
 }
 
 class NoRoom extends Error {}
+class Gone extends Error {}
 
 /** Add `delta` to a node's usage if it still fits under capacity × ratio (negatives always fit). */
 async function takeFromNode(
@@ -291,7 +292,11 @@ async function takeFromNode(
   delta: Resources,
   vms: number,
 ): Promise<boolean> {
-  const n = await tx.$executeRaw`
+  return (await tx.$executeRaw(takeFromNodeSql(nodeId, delta, vms))) === 1;
+}
+
+/** takeFromNode's statement (for batches): it changes one row if the delta fits. */
+const takeFromNodeSql = (nodeId: number, delta: Resources, vms: number) => Prisma.sql`
     UPDATE compute_nodes
        SET vcpus_used = GREATEST(vcpus_used + ${delta.vcpus}, 0),
            memory_mb_used = GREATEST(memory_mb_used + ${delta.memoryMb}, 0),
@@ -301,8 +306,6 @@ async function takeFromNode(
        AND (${delta.vcpus} <= 0 OR vcpus_used + ${delta.vcpus} <= vcpus * cpu_allocation_ratio)
        AND (${delta.memoryMb} <= 0 OR memory_mb_used + ${delta.memoryMb} <= memory_mb * ram_allocation_ratio)
        AND (${delta.diskGb} <= 0 OR local_gb_used + ${delta.diskGb} <= local_gb * disk_allocation_ratio)`;
-  return n === 1;
-}
 
 export interface BuildClaim {
   uuid: string;
@@ -321,12 +324,21 @@ export interface BuildClaim {
 
 export type ClaimOutcome = "claimed" | "no_room" | "group_conflict" | "gone";
 
+/** How a claim ended; `action`: the instance's "create" action as committed, when claimed. */
+export interface ClaimResult {
+  outcome: ClaimOutcome;
+  action: InstanceAction | null;
+}
+
 /**
  * Claim a node for a build, in one transaction: the instance takes the host (only while it is
  * live, unplaced and scheduling), the node's usage grows if it still fits, the allocation is
- * recorded and the request spec saved. Anything short of all of it changes nothing.
+ * recorded and the request spec saved. Anything short of all of it changes nothing. Two round
+ * trips without a group: the placement with the node's usage, then the allocation and the event
+ * with the COMMIT, and the action read back after it for its notification.
  */
-export async function claimBuild(db: SqlPool, claim: BuildClaim, now: Date): Promise<ClaimOutcome> {
+export async function claimBuild(db: SqlPool, claim: BuildClaim, now: Date): Promise<ClaimResult> {
+  const ended = (outcome: ClaimOutcome) => ({ outcome, action: null });
   try {
     return await transaction(db, async (tx) => {
       if (claim.group) {
@@ -340,38 +352,50 @@ export async function claimBuild(db: SqlPool, claim: BuildClaim, now: Date): Pro
           SELECT COUNT(*) AS n FROM server_group_members m JOIN instances i ON i.uuid = m.instance_uuid
            WHERE m.group_id = ${claim.group.id} AND i.deleted = 0 AND i.uuid <> ${claim.uuid}
              AND i.host IS NOT NULL AND ${clash}`;
-        if (Number(row?.n ?? 0) > 0) return "group_conflict";
+        if (Number(row?.n ?? 0) > 0) return ended("group_conflict");
       }
-      // The instance takes the host, and its request spec the new attempt, in one statement.
-      const placed = await tx.$executeRaw`
-        UPDATE instances i JOIN request_specs r ON r.instance_uuid = i.uuid
-           SET i.host = ${claim.host}, i.node = ${claim.node},
-               i.availability_zone = ${claim.availabilityZone}, i.updated_at = ${now},
-               r.spec = ${JSON.stringify(claim.spec)}, r.updated_at = ${now}
-         WHERE i.uuid = ${claim.uuid} AND i.deleted = 0 AND i.host IS NULL
-           AND i.vm_state = 'building' AND i.task_state = 'scheduling'`;
-      if (placed === 0) return "gone";
-      if (!(await takeFromNode(tx, claim.nodeId, claim.resources, 1))) throw new NoRoom();
-      await tx.$executeRaw`
+      // The instance takes the host (its request spec the new attempt) and the node the usage.
+      // Either one changing no row throws, which rolls the other back.
+      const [placed, taken] = await tx.batch([
+        Prisma.sql`
+          UPDATE instances i JOIN request_specs r ON r.instance_uuid = i.uuid
+             SET i.host = ${claim.host}, i.node = ${claim.node},
+                 i.availability_zone = ${claim.availabilityZone}, i.updated_at = ${now},
+                 r.spec = ${JSON.stringify(claim.spec)}, r.updated_at = ${now}
+           WHERE i.uuid = ${claim.uuid} AND i.deleted = 0 AND i.host IS NULL
+             AND i.vm_state = 'building' AND i.task_state = 'scheduling'`,
+        takeFromNodeSql(claim.nodeId, claim.resources, 1),
+      ]);
+      if (placed!.affectedRows === 0) throw new Gone();
+      if (taken!.affectedRows !== 1) throw new NoRoom();
+      const allocate = Prisma.sql`
         INSERT INTO allocations (instance_uuid, compute_node_id, vcpus, memory_mb, disk_gb, created_at)
         VALUES (${claim.uuid}, ${claim.nodeId}, ${claim.resources.vcpus}, ${claim.resources.memoryMb},
                 ${claim.resources.diskGb}, ${now})`;
-      if (claim.event) {
-        await finishLatestEvent(
-          tx,
-          claim.uuid,
-          "create",
-          claim.event.name,
-          { result: "Success", details: claim.event.details },
-          now,
-        );
+      if (!claim.event) {
+        await tx.commitWith([allocate]);
+        return ended("claimed");
       }
-      return "claimed";
+      const results = await tx.commitWith(
+        [
+          allocate,
+          finishLatestEventSql(
+            claim.uuid,
+            "create",
+            claim.event.name,
+            { result: "Success", details: claim.event.details },
+            now,
+          ),
+        ],
+        [getActionSql({ uuid: claim.uuid, action: "create" })],
+      );
+      return { outcome: "claimed" as const, action: actionFromRows(results[2]!.rows) };
     });
   } catch (err) {
-    if (err instanceof NoRoom) return "no_room";
+    if (err instanceof NoRoom) return ended("no_room");
+    if (err instanceof Gone) return ended("gone");
     // An allocation left from an earlier claim of this instance: someone else placed it.
-    if (isUniqueViolation(err)) return "gone";
+    if (isUniqueViolation(err)) return ended("gone");
     throw err;
   }
 }
