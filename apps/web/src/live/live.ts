@@ -4,6 +4,11 @@
 // service and host notifications to the rooms that may see them, each view cut to its audience
 // by the policy table. A socket ends when its token does: at expiry, or when identity.change says
 // its token, user, project or roles changed (the browser then reconnects, or signs in again).
+//
+// The subscription exists only while someone watches: it is made when a socket arrives, before
+// that socket is let in (so the page's catch-up read, made once it is connected, misses nothing
+// the stream would have brought), and dropped `idleMs` after the last socket left. With no
+// dashboard open, boots cost this process no decoding and the broker no deliveries to it.
 import { newRequestId, type Bus, type NotificationEvent, type Subscription } from "@nimbus/rpc";
 import type { Credentials } from "@nimbus/rpc/domain";
 import type { Server, Socket } from "socket.io";
@@ -28,7 +33,12 @@ export interface LiveDeps {
   bus: Bus;
   auth: AuthStrategy;
   publicUrl?: string | undefined;
+  /** How long the subscription outlives the last socket (a reload reconnects well within it). */
+  idleMs?: number;
 }
+
+const DEFAULT_IDLE_MS = 30_000;
+const PATTERNS = ["instance.*", "service.update", "compute_node.update", "identity.change"];
 
 interface SocketData {
   session: Session;
@@ -65,10 +75,16 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
     const token = sessionToken(headers);
     if (!token || !keystone) return next(refuse("signed-out"));
     keystone.validate(token, newRequestId()).then(
-      (data) => {
+      async (data) => {
         const session = data && sessionFrom(data);
         if (!data || !session) return next(refuse("expired"));
         socket.data = { session, tokenHash: tokenHashOf(token), auditId: data.auditId };
+        try {
+          await watch();
+        } catch (err) {
+          log.warn({ err }, "live connection refused: could not subscribe to notifications");
+          return next(new Error("unavailable"));
+        }
         next();
       },
       (err: unknown) => {
@@ -92,6 +108,7 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
       clearTimeout(timers.get(socket.id));
       timers.delete(socket.id);
       log.debug({ socketId: socket.id, reason }, "live client disconnected");
+      unwatchLater();
     });
   });
 
@@ -103,7 +120,7 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
 
   // A view is built (and a packet encoded) only for a room someone is in: with no dashboard open,
   // a boot's notifications cost this process their decoding and nothing more.
-  const watched = (room: string) => (io.of("/").adapter.rooms.get(room)?.size ?? 0) > 0;
+  const occupied = (room: string) => (io.of("/").adapter.rooms.get(room)?.size ?? 0) > 0;
 
   const relay = (event: NotificationEvent) => {
     switch (event.type) {
@@ -111,12 +128,12 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
       case "instance.update": {
         const { instance } = event.payload;
         const kind = event.type === "instance.create" ? "created" : "updated";
-        if (watched(projectRoom(instance.projectId))) {
+        if (occupied(projectRoom(instance.projectId))) {
           io.to(projectRoom(instance.projectId))
             .except(ADMIN_ROOM)
             .emit("server", { kind, server: serverView(instance, memberOf(instance.projectId)) });
         }
-        if (watched(ADMIN_ROOM)) {
+        if (occupied(ADMIN_ROOM)) {
           io.to(ADMIN_ROOM).emit("server", {
             kind,
             server: serverView(instance, adminOf(instance.projectId)),
@@ -136,12 +153,12 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
       case "instance.action": {
         const { action, instanceName } = event.payload;
         const projectId = action.projectId;
-        if (projectId && watched(projectRoom(projectId))) {
+        if (projectId && occupied(projectRoom(projectId))) {
           io.to(projectRoom(projectId))
             .except(ADMIN_ROOM)
             .emit("action", actionView(action, memberOf(projectId), instanceName));
         }
-        if (watched(ADMIN_ROOM)) {
+        if (occupied(ADMIN_ROOM)) {
           io.to(ADMIN_ROOM).emit(
             "action",
             actionView(action, adminOf(projectId ?? ""), instanceName),
@@ -173,10 +190,38 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
     }
   };
 
-  const subscription: Subscription = await deps.bus.subscribe(
-    ["instance.*", "service.update", "compute_node.update", "identity.change"],
-    (event) => relay(event),
-  );
+  let subscription: Promise<Subscription> | null = null;
+  let idle: NodeJS.Timeout | undefined;
+  const anyoneWatching = () => io.of("/").sockets.size > 0;
+  function watch(): Promise<Subscription> {
+    clearTimeout(idle);
+    if (!subscription) {
+      const made = deps.bus.subscribe(PATTERNS, (event) => relay(event));
+      subscription = made;
+      made.then(
+        () => log.debug("subscribed to notifications"),
+        () => {
+          if (subscription === made) subscription = null;
+        },
+      );
+    }
+    return subscription;
+  }
+  const unsubscribe = async () => {
+    const current = subscription;
+    subscription = null;
+    await (await current?.catch(() => undefined))?.close();
+  };
+  function unwatchLater() {
+    if (anyoneWatching()) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      if (anyoneWatching()) return;
+      log.debug("no live client left; unsubscribed from notifications");
+      unsubscribe().catch((err: unknown) => log.warn({ err }, "could not unsubscribe"));
+    }, deps.idleMs ?? DEFAULT_IDLE_MS);
+    idle.unref();
+  }
 
   return {
     endSessions(token) {
@@ -184,7 +229,8 @@ export async function createLive(ioServer: Server, deps: LiveDeps): Promise<Live
       disconnectWhere((d) => d.tokenHash === hash);
     },
     async close() {
-      await subscription.close();
+      clearTimeout(idle);
+      await unsubscribe();
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       io.disconnectSockets(true);

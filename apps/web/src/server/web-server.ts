@@ -46,6 +46,8 @@ export interface WebServerOptions {
   routes?: RestRoutes;
   /** Where non-socket.io, non-Next upgrades go; defaults to the console proxy. */
   onUpgrade?: UpgradeHandler;
+  /** How long live updates stay subscribed after the last socket leaves (default 30 s). */
+  liveIdleMs?: number;
 }
 
 export interface WebServer {
@@ -179,6 +181,7 @@ export async function createWebServer(options: WebServerOptions): Promise<WebSer
     bus: options.bus,
     auth,
     publicUrl: config.NIMBUS_PUBLIC_URL,
+    ...(options.liveIdleMs !== undefined && { idleMs: options.liveIdleMs }),
   });
   liveRef.current = live;
 

@@ -1,7 +1,7 @@
 // The dashboard's server side over real HTTP and socket.io, on the in-memory bus with a stand-in
 // conductor and Keystone: the session cookie (set, checked, re-scoped, revoked), CSRF refusals,
 // errors in the API's words, policy for a reader, and live events per project.
-import { instanceUpdateEvent } from "@nimbus/rpc";
+import { instanceUpdateEvent, type Bus } from "@nimbus/rpc";
 import { createMemoryBus, type MemoryBus } from "@nimbus/rpc/memory";
 import { pino } from "pino";
 import { io as ioClient, type Socket } from "socket.io-client";
@@ -338,6 +338,59 @@ describe("live", () => {
       expect(reader.connected).toBe(true);
     } finally {
       for (const s of [inP1, inP2, reader]) s.close();
+    }
+  });
+
+  it("subscribes to notifications only while a socket is connected", async () => {
+    // The same bus, with the live subscriptions (instance.*) counted as they open and close.
+    const open = new Set<object>();
+    const counting = new Proxy(bus, {
+      get(target, key) {
+        if (key === "subscribe") {
+          return async (patterns: string[], fn: Parameters<Bus["subscribe"]>[1]) => {
+            const sub = await target.subscribe(patterns, fn);
+            if (!patterns.includes("instance.*")) return sub;
+            const mark = {};
+            open.add(mark);
+            return { close: () => (open.delete(mark), sub.close()) };
+          };
+        }
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const config = parseWebConfig({ NIMBUS_LOG_LEVEL: "silent" });
+    const quiet = await createWebServer({
+      config,
+      log: pino({ level: "silent" }),
+      bus: counting,
+      withNext: false,
+      liveIdleMs: 50,
+    });
+    const { port } = await quiet.listen(0, "127.0.0.1");
+    const url = `http://127.0.0.1:${port}`;
+    const token = await signIn(alice);
+    const join = () =>
+      ioClient(url, {
+        transports: ["websocket"],
+        reconnection: false,
+        extraHeaders: { origin: url, cookie: `nimbus_session=${token}` },
+      });
+    try {
+      expect(open.size).toBe(0);
+      for (let round = 0; round < 2; round++) {
+        const socket = join();
+        await once(socket, "connect");
+        expect(open.size).toBe(1);
+        const pushed = once(socket, "server");
+        const instance = anInstance({ projectId: P1.id });
+        await bus.publish(instanceUpdateEvent, { instance }, { ctx: { requestId: "req-idle" } });
+        expect(await pushed).toMatchObject({ server: { id: instance.uuid } });
+        socket.close();
+        await expect.poll(() => open.size, { timeout: 5_000 }).toBe(0);
+      }
+    } finally {
+      await quiet.close();
     }
   });
 });
