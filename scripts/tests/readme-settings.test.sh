@@ -6,9 +6,11 @@ set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo" || exit 1
 
-# Settings are the keys of the zod shapes: `  NIMBUS_X: z...` at the start of a line.
-mapfile -t declared < <(find apps packages e2e -path '*/node_modules' -prune -o -path '*/generated' -prune \
-  -o -type f \( -name config.ts -o -name env.ts \) -print0 |
+# Settings are the keys of the zod shapes: `  NIMBUS_X: z...` at the start of a line. Build output
+# is left out: its directories come and go while a stack builds (apps/workers/dist), and find
+# walking one as it is renamed was seen to miss config modules beside it.
+mapfile -t declared < <(find apps packages e2e \( -name node_modules -o -name generated -o -name dist \
+  -o -name .next -o -name test-results \) -prune -o -type f \( -name config.ts -o -name env.ts \) -print0 |
   xargs -0 -r grep -hoE '^\s*NIMBUS_[A-Z0-9_]+\s*:' | grep -oE 'NIMBUS_[A-Z0-9_]+' | sort -u)
 # The table's rows start with | `NIMBUS_X` |.
 mapfile -t documented < <(grep -oE '^\| `NIMBUS_[A-Z0-9_]+`' README.md | grep -oE 'NIMBUS_[A-Z0-9_]+' | sort -u)
