@@ -1,7 +1,7 @@
 "use client";
 // The live socket in the browser: pushed events patch the TanStack Query caches in place (no
-// refetch loops, no polling), and after a drop the socket reconnects and the visible queries are
-// refetched once, to catch up on what was missed.
+// refetch loops, no polling); each time the socket is let in (at first, and after a drop) the
+// visible queries are refetched once, to catch up on what was not pushed.
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { io, type Socket } from "socket.io-client";
@@ -119,17 +119,15 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       path: "/socket.io",
       transports: ["websocket", "polling"],
     });
-    let dropped = false;
     setValue({ state: "connecting", socket });
 
     socket.on("connect", () => {
       setValue({ state: "live", socket });
-      // Whatever happened while the socket was down was not pushed: catch up once.
-      if (dropped) void qc.invalidateQueries();
-      dropped = false;
+      // Whatever happened before the socket was let in (the page's first reads may be older than
+      // that) or while it was down was not pushed: catch up once.
+      void qc.invalidateQueries();
     });
     socket.on("disconnect", (reason) => {
-      dropped = true;
       setValue({ state: "offline", socket });
       // The server ended the socket (token revoked or expired, roles changed): try again once;
       // a session that is gone is refused and sends the user to the sign-in page.
