@@ -138,11 +138,11 @@ export const instanceUpdateHandler = (c: Conductor) =>
       if (actionId !== null && ch.taskState === null && current.taskState !== null) {
         const failed =
           ch.vmState === "error" || req.event?.result === "Error" || req.fault !== undefined;
-        const [, read] = await tx.commitWith(
+        const [, read, events] = await tx.commitWith(
           [actions.finishActionSql(actionId, now, failed)],
-          [actions.getActionSql(actionId)],
+          actions.getActionSql(actionId),
         );
-        action = actions.actionFromRows(read!.rows);
+        action = actions.actionFromRows(read!.rows, events!.rows);
       }
       return {
         replay: false,

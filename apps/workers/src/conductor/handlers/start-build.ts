@@ -40,11 +40,11 @@ export const startBuildHandler = (c: Conductor) =>
       c.notifier.instanceUpdated(record.instance, meta.ctx);
       if (actionId !== null) {
         // The event, and the action with it read back for its notification: one round trip.
-        const [, read] = await c.sql.batch([
+        const [, read, events] = await c.sql.batch([
           actions.insertEventsSql([{ actionId, event: BUILD_EVENT, host: req.host }], now),
-          actions.getActionSql(actionId),
+          ...actions.getActionSql(actionId),
         ]);
-        const action = actions.actionFromRows(read!.rows);
+        const action = actions.actionFromRows(read!.rows, events!.rows);
         if (action) c.notifier.actionRecorded(action, record.instance.name, meta.ctx);
       } else {
         c.notifier.latestAction(req.uuid, "create", record.instance.name, meta.ctx);

@@ -387,9 +387,10 @@ export async function claimBuild(db: SqlPool, claim: BuildClaim, now: Date): Pro
             now,
           ),
         ],
-        [getActionSql({ uuid: claim.uuid, action: "create" })],
+        getActionSql({ uuid: claim.uuid, action: "create" }),
       );
-      return { outcome: "claimed" as const, action: actionFromRows(results[2]!.rows) };
+      const [read, events] = results.slice(2);
+      return { outcome: "claimed" as const, action: actionFromRows(read!.rows, events!.rows) };
     });
   } catch (err) {
     if (err instanceof NoRoom) return ended("no_room");
