@@ -1,14 +1,42 @@
 // Where a process spent its CPU during a benchmark's measured window: node's --cpu-prof output
 // (V8 .cpuprofile) reduced to the time per package or source tree, self and inclusive, and the
-// hottest functions. Start-up (tsx compiling, connecting) is outside the window and left out.
+// hottest functions. Start-up (loading, connecting) is outside the window and left out.
+import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { SourceMap } from "node:module";
+import { dirname, join, relative, resolve } from "node:path";
 import { REPO } from "../../e2e/stack/stack";
 
 interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber: number;
+}
+
+// The workers run as esbuild bundles (apps/workers/build.ts) with a source map beside each: a
+// frame in a bundle is placed at its own source file and line, so the summary still says
+// packages/rpc/src/transport rather than one bundle for everything.
+const maps = new Map<string, SourceMap | null>();
+function sourceMapOf(path: string): SourceMap | null {
+  let map = maps.get(path);
+  if (map === undefined) {
+    const file = `${path}.map`;
+    map = existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, "utf8"))) : null;
+    maps.set(path, map);
+  }
+  return map;
+}
+
+/** The frame's file path and 0-based line, through the bundle's source map when it has one. */
+function located(frame: CallFrame): { path: string; line: number } {
+  const path = frame.url.replace(/^file:\/\//, "");
+  const entry = sourceMapOf(path)?.findEntry(frame.lineNumber, frame.columnNumber);
+  if (entry && "originalSource" in entry) {
+    const source = entry.originalSource.replace(/^file:\/\//, "");
+    return { path: resolve(dirname(path), source), line: entry.originalLine };
+  }
+  return { path, line: frame.lineNumber };
 }
 
 interface ProfileNode {
@@ -49,7 +77,7 @@ function category(frame: CallFrame): string {
   const { url, functionName } = frame;
   if (!url) return functionName.startsWith("(") ? functionName : "(native)";
   if (url.startsWith("node:")) return "node:internal";
-  const path = url.replace(/^file:\/\//, "");
+  const { path } = located(frame);
   const nm = path.lastIndexOf("/node_modules/");
   if (nm >= 0) {
     const parts = path.slice(nm + "/node_modules/".length).split("/");
@@ -97,7 +125,9 @@ export function summarizeProfile(
     const cat = category(frame);
     self[cat] = (self[cat] ?? 0) + delta;
     for (const c of catsOf(id)) inclusive[c] = (inclusive[c] ?? 0) + delta;
-    const fn = `${frame.functionName || "(anonymous)"} ${cat}${frame.url ? `:${frame.lineNumber + 1}` : ""}`;
+    const where = frame.url && !frame.url.startsWith("node:") ? located(frame) : null;
+    const at = where ? `:${where.line + 1}` : frame.url ? `:${frame.lineNumber + 1}` : "";
+    const fn = `${frame.functionName || "(anonymous)"} ${cat}${at}`;
     fnSelf.set(fn, (fnSelf.get(fn) ?? 0) + delta);
   }
   const toMs = (r: Record<string, number>) =>
